@@ -1,0 +1,14 @@
+export * from "./dataplane.js";
+export * from "./dataplane-insight.js";
+export * from "./dataplane-overview.js";
+export * from "./health-check.js";
+export * from "./list.js";
+export * from "./mesh.js";
+export { applyMeshDefaults, DEFAULT_PROMETHEUS_PATH, DEFAULT_PROMETHEUS_PORT } from "./mesh-defaults.js";
+export * from "./metrics.js";
+export * from "./proxy-template.js";
+export * from "./selector.js";
+export * from "./traffic-log.js";
+export * from "./traffic-permission.js";
+export * from "./traffic-route.js";
+export * from "./traffic-trace.js";
