@@ -1,0 +1,115 @@
+/**
+ * The store contract: every engine (memory, Redis) implements it with the
+ * same semantics, and one contract test suite runs against each of them.
+ * The store knows nothing about HTTP; it throws the typed errors of errors.ts.
+ */
+import type { AnyResourceType, Resource, ResourceOf, ResourceTypeName } from "@kuma-ts/model";
+
+/** A resource as stored: the resource (with its timestamps), its version and its wire text. */
+export interface StoredResource<R extends Resource = Resource> {
+  /** The resource, with `creationTime` and `modificationTime` set by the store. */
+  readonly resource: R;
+  /** Opaque; changes on every write. */
+  readonly version: string;
+  /** The canonical wire JSON of `resource` (encodeResource), ready to be served. */
+  readonly json: string;
+}
+
+/** Options of a list. */
+export interface ListOptions<R extends Resource = Resource> {
+  /** At most this many items (the whole collection when absent). */
+  readonly size?: number;
+  /** The opaque cursor of a previous page's `nextOffset`. */
+  readonly offset?: string;
+  /** Only items for which this returns true are counted and returned. */
+  readonly filter?: (resource: R) => boolean;
+}
+
+/** One page of a list, sorted by name. */
+export interface ListResult<R extends Resource = Resource> {
+  readonly items: StoredResource<R>[];
+  /** How many items match in the whole collection, not just this page. */
+  readonly total: number;
+  /** The cursor of the following page; absent on the last page. */
+  readonly nextOffset?: string;
+}
+
+/** Options of a write that may be conditional. */
+export interface WriteOptions {
+  /** Fail with VersionConflictError unless the stored version is this one. */
+  readonly expectVersion?: string;
+}
+
+/** What happened to a resource; published by the same atomic operation as the write. */
+export interface ChangeEvent {
+  readonly kind: "created" | "updated" | "deleted";
+  readonly type: ResourceTypeName;
+  /** The mesh of a mesh-scoped resource; the mesh's own name for a Mesh. */
+  readonly mesh: string;
+  readonly name: string;
+  /** The version written (for `deleted`: the last version the resource had). */
+  readonly version: string;
+}
+
+/** Stops a watch. */
+export type Unwatch = () => Promise<void>;
+
+/**
+ * The resource store. `mesh` is the resource's mesh for mesh-scoped types
+ * and is ignored (pass undefined) for the global Mesh type.
+ */
+export interface ResourceStore {
+  /** The resource, or undefined when it does not exist. */
+  get<T extends AnyResourceType>(
+    type: T,
+    mesh: string | undefined,
+    name: string,
+  ): Promise<StoredResource<ResourceOf<T>> | undefined>;
+
+  /** Several resources of one mesh in one bounded operation, in the order of `names`. */
+  getMany<T extends AnyResourceType>(
+    type: T,
+    mesh: string | undefined,
+    names: readonly string[],
+  ): Promise<(StoredResource<ResourceOf<T>> | undefined)[]>;
+
+  /**
+   * A page of resources sorted by name. For mesh-scoped types `mesh` is
+   * required; a mesh that does not exist has no resources. The cost follows
+   * the page, not the collection (unless a filter must look at every item).
+   * Throws InvalidCursorError for an offset that no list produced.
+   */
+  list<T extends AnyResourceType>(
+    type: T,
+    mesh: string | undefined,
+    options?: ListOptions<ResourceOf<T>>,
+  ): Promise<ListResult<ResourceOf<T>>>;
+
+  /**
+   * Creates a resource. Throws ResourceAlreadyExistsError, and for a
+   * mesh-scoped resource MeshNotFoundError when its mesh does not exist
+   * (checked atomically with the write, so a racing mesh delete leaves no orphan).
+   */
+  create<R extends Resource>(resource: R): Promise<StoredResource<R>>;
+
+  /** Replaces a resource's spec, keeping its creationTime. Throws ResourceNotFoundError, VersionConflictError. */
+  update<R extends Resource>(resource: R, options?: WriteOptions): Promise<StoredResource<R>>;
+
+  /** Deletes a resource. Throws ResourceNotFoundError, VersionConflictError. Deleting a Mesh cascades (deleteMesh). */
+  delete(type: AnyResourceType, mesh: string | undefined, name: string, options?: WriteOptions): Promise<void>;
+
+  /**
+   * Deletes a mesh and every resource of every type in it, atomically.
+   * Returns whether the mesh itself existed (orphans are removed either way).
+   */
+  deleteMesh(name: string): Promise<boolean>;
+
+  /** Calls `listener` for every change made through any store sharing this backend. */
+  watch(listener: (event: ChangeEvent) => void): Promise<Unwatch>;
+
+  /** Resolves when the backend answers; throws StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}
