@@ -62,3 +62,5 @@ export {
 } from "./codec/duration.js";
 export { formatTimestamp, parseTimestamp, timestampOf, timestampToMillis } from "./codec/timestamp.js";
 export type { PreciseTime } from "./codec/timestamp.js";
+
+export * from "./config/index.js";

@@ -1,0 +1,216 @@
+/**
+ * Loading the server configuration: built-in defaults → YAML file →
+ * environment variables → validation. Any problem is a ConfigError naming
+ * the key (or variable) and the reason; a server never starts half-configured.
+ */
+import { parse as parseYaml } from "yaml";
+import { formatGoDuration, parseDuration } from "../codec/duration.js";
+import { ResourceDecodeError } from "../errors.js";
+import { configLeaves, isSection, type ConfigLeaf } from "./leaves.js";
+import { ServerConfig } from "./schema.js";
+import { parseDefaultMesh } from "./default-mesh.js";
+import type { TObject } from "@sinclair/typebox";
+
+/** The configuration cannot be used; the message names the key or variable and the reason. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Where the configuration comes from. */
+export interface ConfigSources {
+  /** The YAML file's text and its name for messages. */
+  readonly file?: { readonly text: string; readonly name: string };
+  /** Environment variables (`process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Builds the effective configuration from defaults, an optional YAML file and the environment. */
+export function loadServerConfig(sources: ConfigSources = {}): ServerConfig {
+  const config = defaultServerConfig() as unknown as Record<string, unknown>;
+  if (sources.file) applyYaml(config, sources.file.text, sources.file.name);
+  if (sources.env) applyEnv(config, sources.env);
+  validate(config as unknown as ServerConfig);
+  return config as unknown as ServerConfig;
+}
+
+/** The built-in defaults. */
+export function defaultServerConfig(): ServerConfig {
+  const config: Record<string, unknown> = {};
+  for (const leaf of configLeaves) setAt(config, leaf.path, structuredClone(leaf.schema.default));
+  return config as unknown as ServerConfig;
+}
+
+function applyYaml(config: Record<string, unknown>, text: string, source: string): void {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${source}: invalid YAML: ${(error as Error).message}`);
+  }
+  if (document === null || document === undefined) return;
+  mergeSection(config, ServerConfig, document, [], source);
+}
+
+function mergeSection(
+  target: Record<string, unknown>,
+  schema: TObject,
+  value: unknown,
+  path: readonly string[],
+  source: string,
+): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${source}: ${path.length ? path.join(".") : "the document"} must be a mapping`);
+  }
+  for (const [name, child] of Object.entries(value)) {
+    const childPath = [...path, name];
+    const childSchema = Object.hasOwn(schema.properties, name) ? schema.properties[name] : undefined;
+    if (!childSchema) throw new ConfigError(`${source}: unknown key "${childPath.join(".")}"`);
+    if (child === null) continue; // `key:` with no value keeps the default, as in Kuma
+    if (isSection(childSchema)) {
+      mergeSection(target[name] as Record<string, unknown>, childSchema, child, childPath, source);
+    } else {
+      const leaf = leafAt(childPath);
+      target[name] = readYamlValue(leaf, child, `${source}: ${leaf.key}`);
+    }
+  }
+}
+
+function applyEnv(config: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): void {
+  for (const leaf of configLeaves) {
+    const raw = env[leaf.envVar];
+    if (raw === undefined) continue;
+    setAt(config, leaf.path, readEnvValue(leaf, raw, `${leaf.envVar} (${leaf.key})`));
+  }
+}
+
+function readYamlValue(leaf: ConfigLeaf, value: unknown, where: string): unknown {
+  switch (leaf.kind) {
+    case "list":
+      if (typeof value === "string") return readEnvValue(leaf, value, where);
+      if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+        throw invalid(where, value, "must be a list of strings");
+      }
+      return value;
+    case "integer":
+      if (typeof value === "number") return checkInteger(leaf, value, where, value);
+      break;
+    case "boolean":
+      if (typeof value === "boolean") return value;
+      break;
+  }
+  if (typeof value !== "string") throw invalid(where, value, expectation(leaf));
+  return readEnvValue(leaf, value, where);
+}
+
+function readEnvValue(leaf: ConfigLeaf, raw: string, where: string): unknown {
+  switch (leaf.kind) {
+    case "string":
+      return raw;
+    case "enum":
+      if (!leaf.schema.enum?.includes(raw)) throw invalid(where, raw, expectation(leaf));
+      return raw;
+    case "boolean":
+      if (raw === "true" || raw === "1") return true;
+      if (raw === "false" || raw === "0") return false;
+      throw invalid(where, raw, expectation(leaf));
+    case "integer":
+      if (!/^[+-]?\d+$/.test(raw)) throw invalid(where, raw, expectation(leaf));
+      return checkInteger(leaf, Number(raw), where, raw);
+    case "duration": {
+      const nanos = parseDuration(raw.trim());
+      if (nanos === undefined || nanos <= 0n) throw invalid(where, raw, expectation(leaf));
+      return formatGoDuration(nanos);
+    }
+    case "list":
+      return raw
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
+  }
+}
+
+function checkInteger(leaf: ConfigLeaf, n: number, where: string, shown: unknown): number {
+  const { minimum = -Infinity, maximum = Infinity } = leaf.schema;
+  if (!Number.isInteger(n) || n < minimum || n > maximum) throw invalid(where, shown, expectation(leaf));
+  return n;
+}
+
+function expectation(leaf: ConfigLeaf): string {
+  switch (leaf.kind) {
+    case "string":
+      return "must be a string";
+    case "enum":
+      return `must be one of: ${leaf.schema.enum?.join(", ")}`;
+    case "boolean":
+      return "must be true, false, 1 or 0";
+    case "integer":
+      return `must be an integer between ${leaf.schema.minimum} and ${leaf.schema.maximum}`;
+    case "duration":
+      return 'must be a positive duration such as "5s", "250ms" or "1m"';
+    case "list":
+      return "must be a list of strings";
+  }
+}
+
+function invalid(where: string, value: unknown, reason: string): ConfigError {
+  const shown = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return new ConfigError(`invalid value ${shown} of ${where}: ${reason}`);
+}
+
+/** Rules that involve more than one leaf, or a leaf's content. */
+function validate(config: ServerConfig): void {
+  for (const pattern of config.apiServer.corsAllowedDomains) {
+    try {
+      new RegExp(`^(?:${pattern})$`);
+    } catch (error) {
+      throw new ConfigError(
+        `invalid value ${JSON.stringify(pattern)} of apiServer.corsAllowedDomains: ${(error as Error).message}`,
+      );
+    }
+  }
+  const redis = config.store.redis;
+  let url: URL | undefined;
+  try {
+    url = new URL(redis.url);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "redis:" && url.protocol !== "rediss:") || !url.hostname) {
+    throw new ConfigError(
+      `invalid value of store.redis.url: must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0`,
+    );
+  }
+  for (const node of redis.nodes) {
+    if (!/^(?:\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(node) || Number(node.slice(node.lastIndexOf(":") + 1)) > 65535) {
+      throw new ConfigError(`invalid value ${JSON.stringify(node)} of store.redis.nodes: must be host:port`);
+    }
+  }
+  if (config.store.type === "redis" && redis.mode !== "standalone" && redis.nodes.length === 0) {
+    throw new ConfigError(`store.redis.nodes must list at least one host:port in ${redis.mode} mode`);
+  }
+  if (config.store.type === "redis" && redis.mode === "sentinel" && !redis.sentinelMasterName) {
+    throw new ConfigError("store.redis.sentinelMasterName must be set in sentinel mode");
+  }
+  try {
+    parseDefaultMesh(config.defaults.mesh);
+  } catch (error) {
+    const reason =
+      error instanceof ResourceDecodeError ? error.message : (error as Error).message;
+    throw new ConfigError(`invalid value of defaults.mesh: ${reason}`);
+  }
+}
+
+function leafAt(path: readonly string[]): ConfigLeaf {
+  const key = path.join(".");
+  const leaf = configLeaves.find((l) => l.key === key);
+  if (!leaf) throw new TypeError(`no configuration leaf ${key}`);
+  return leaf;
+}
+
+function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const name of path.slice(0, -1)) {
+    node = (node[name] ??= {}) as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}

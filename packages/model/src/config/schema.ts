@@ -1,0 +1,186 @@
+/**
+ * The server configuration (config.md): Kuma 0.4's layout, so its docs and
+ * tools still apply, plus this project's own keys. Sections for servers this
+ * project does not run (bootstrap, SDS, xDS, admin, monitoring assignment,
+ * Kubernetes, Postgres) keep Kuma's defaults for display in `/config` and
+ * for `/catalog`; nothing listens on their ports.
+ */
+import type { Static } from "@sinclair/typebox";
+import {
+  BooleanSetting,
+  DurationSetting,
+  EnumSetting,
+  IntegerSetting,
+  ListSetting,
+  PortSetting,
+  Section,
+  StringSetting,
+} from "./fields.js";
+
+/** The mesh created at start-up unless `defaults.skipMeshCreation` is set. */
+export const DEFAULT_MESH_YAML = "type: Mesh\nname: default\nmtls:\n  ca: {}\n  enabled: false\n";
+
+const RedisTls = Section({
+  enabled: BooleanSetting(false, { description: "connect to Redis over TLS" }),
+  caPath: StringSetting("", { description: "PEM file of the CA that signed the Redis server's certificate" }),
+  certPath: StringSetting("", { description: "PEM client certificate, for mutual TLS" }),
+  keyPath: StringSetting("", { description: "PEM key of the client certificate" }),
+});
+
+const Redis = Section({
+  url: StringSetting("redis://127.0.0.1:6379/0", {
+    description: "Redis URL of a standalone server (redis:// or rediss://)",
+    secret: "url-password",
+  }),
+  mode: EnumSetting(["standalone", "cluster", "sentinel"], "standalone", {
+    description: "how to reach Redis",
+  }),
+  nodes: ListSetting([], { description: "host:port of cluster nodes or sentinels" }),
+  sentinelMasterName: StringSetting("", { description: "the master name the sentinels monitor" }),
+  username: StringSetting("", { description: "ACL user name" }),
+  password: StringSetting("", { description: "password (AUTH)", secret: "value" }),
+  keyPrefix: StringSetting("kuma", {
+    description: "prefix of every key, so several control planes can share one Redis",
+  }),
+  tls: RedisTls,
+  connectTimeout: DurationSetting("5s", { description: "time allowed to establish a connection" }),
+  commandTimeout: DurationSetting("2s", {
+    description: "time after which a store operation fails with 503 Service Unavailable",
+  }),
+});
+
+const Postgres = Section(
+  {
+    host: StringSetting("127.0.0.1"),
+    port: PortSetting(15432),
+    user: StringSetting("kuma"),
+    password: StringSetting("kuma", { secret: "value" }),
+    dbName: StringSetting("kuma"),
+    connectionTimeout: IntegerSetting(5, { minimum: 0, maximum: 2147483647 }),
+    maxOpenConnections: IntegerSetting(0, { minimum: 0, maximum: 2147483647 }),
+  },
+  "kept from Kuma for display; this project has no Postgres store",
+);
+
+const Store = Section({
+  type: EnumSetting(["memory", "redis"], "memory", { description: "where resources are kept" }),
+  redis: Redis,
+  kubernetes: Section({ systemNamespace: StringSetting("kuma-system") }),
+  postgres: Postgres,
+  cache: Section({ enabled: BooleanSetting(true), expirationTime: DurationSetting("1s") }),
+});
+
+const ApiServer = Section({
+  port: PortSetting(5681, { description: "port of the HTTP API" }),
+  interface: StringSetting("0.0.0.0", { description: "address the HTTP API listens on" }),
+  readOnly: BooleanSetting(false, { description: "answer every PUT and DELETE with 405" }),
+  corsAllowedDomains: ListSetting([".*"], {
+    description: "origins allowed by CORS: exact values or whole-string regular expressions",
+  }),
+  maxRequestBodyBytes: IntegerSetting(1048576, { minimum: 1, maximum: 1073741824 }, {
+    description: "larger request bodies are refused with 413",
+  }),
+  headersTimeout: DurationSetting("10s", {
+    description: "a client must send its request headers within this time",
+  }),
+  requestTimeout: DurationSetting("30s", {
+    description: "a client must send its whole request within this time",
+  }),
+  keepAliveTimeout: DurationSetting("5s", { description: "idle keep-alive connections are closed after this" }),
+  maxConnections: IntegerSetting(4096, { minimum: 1, maximum: 1048576 }, {
+    description: "connections beyond this are refused",
+  }),
+  drainTimeout: DurationSetting("30s", {
+    description: "on SIGTERM/SIGINT, in-flight requests get this long to finish",
+  }),
+});
+
+const Diagnostics = Section({
+  port: PortSetting(5680, { description: "port of /healthy, /ready and /metrics" }),
+  interface: StringSetting("0.0.0.0", { description: "address the diagnostics server listens on" }),
+});
+
+const Defaults = Section({
+  mesh: StringSetting(DEFAULT_MESH_YAML, { description: "YAML of the mesh `default` created at start-up" }),
+  skipMeshCreation: BooleanSetting(false, { description: "do not create the default mesh" }),
+});
+
+const BootstrapServer = Section({
+  port: PortSetting(5682),
+  params: Section({
+    adminPort: PortSetting(0),
+    adminAccessLogPath: StringSetting("/dev/null"),
+    xdsHost: StringSetting(""),
+    xdsPort: PortSetting(0),
+    xdsConnectTimeout: DurationSetting("1s"),
+  }),
+});
+
+const XdsServer = Section({
+  grpcPort: PortSetting(5678),
+  diagnosticsPort: PortSetting(5680),
+  dataplaneConfigurationRefreshInterval: DurationSetting("1s"),
+  dataplaneStatusFlushInterval: DurationSetting("1s"),
+});
+
+const SdsServer = Section({
+  grpcPort: PortSetting(5677),
+  tlsCertFile: StringSetting(""),
+  tlsKeyFile: StringSetting(""),
+});
+
+const PublicServer = Section({
+  enabled: BooleanSetting(false),
+  interface: StringSetting(""),
+  port: PortSetting(0),
+  tlsCertFile: StringSetting(""),
+  tlsKeyFile: StringSetting(""),
+  clientCertsDir: StringSetting(""),
+});
+
+const DataplaneTokenServer = Section({
+  local: Section({ port: PortSetting(5679) }),
+  public: PublicServer,
+});
+
+const AdminServer = Section({
+  local: Section({ port: PortSetting(5679) }),
+  public: PublicServer,
+  apis: Section({ dataplaneToken: Section({ enabled: BooleanSetting(true) }) }),
+});
+
+const MonitoringAssignmentServer = Section({
+  grpcPort: PortSetting(5676),
+  assignmentRefreshInterval: DurationSetting("1s"),
+});
+
+const Runtime = Section({
+  kubernetes: Section({
+    admissionServer: Section({
+      address: StringSetting(""),
+      port: PortSetting(5443),
+      certDir: StringSetting(""),
+    }),
+  }),
+});
+
+/** The whole configuration of `kuma-cp run`, defaults included. */
+export const ServerConfig = Section({
+  environment: EnumSetting(["universal", "kubernetes"], "universal"),
+  general: Section({ advertisedHostname: StringSetting("localhost") }),
+  store: Store,
+  apiServer: ApiServer,
+  diagnostics: Diagnostics,
+  defaults: Defaults,
+  bootstrapServer: BootstrapServer,
+  xdsServer: XdsServer,
+  sdsServer: SdsServer,
+  dataplaneTokenServer: DataplaneTokenServer,
+  adminServer: AdminServer,
+  monitoringAssignmentServer: MonitoringAssignmentServer,
+  runtime: Runtime,
+  reports: Section({ enabled: BooleanSetting(false, { description: "nothing is ever sent anywhere" }) }),
+  guiServer: Section({ port: PortSetting(5683) }),
+  discovery: Section({ universal: Section({ pollingInterval: DurationSetting("1s") }) }),
+});
+export type ServerConfig = Static<typeof ServerConfig>;
