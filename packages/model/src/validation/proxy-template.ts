@@ -1,7 +1,34 @@
+import { fieldPath } from "../codec/schema-walk.js";
 import type { Cause } from "../errors.js";
 import type { ProxyTemplate } from "../resources/proxy-template.js";
+import { envoyResourceError } from "./envoy-resource.js";
+import { OPTIONAL_SERVICE_REQUIRED, validateSelectors } from "./selectors.js";
 
-/** Semantic validation of a ProxyTemplate (resources.md §4): the causes in the documented order. */
-export function validateProxyTemplate(_resource: ProxyTemplate): Cause[] {
-  return []; // placeholder until the validation rules land
+/** The profiles a ProxyTemplate may import. */
+export const PROXY_TEMPLATE_PROFILES: readonly string[] = ["default-proxy"];
+
+/** Semantic validation of a ProxyTemplate (resources.md §4.6): the causes in the documented order. */
+export function validateProxyTemplate(resource: ProxyTemplate): Cause[] {
+  const causes = validateSelectors("selectors", resource.selectors, OPTIONAL_SERVICE_REQUIRED);
+  (resource.conf?.imports ?? []).forEach((profile, i) => {
+    const field = fieldPath.index("conf.imports", i);
+    if (profile === "") causes.push({ field, message: "cannot be empty" });
+    else if (!PROXY_TEMPLATE_PROFILES.includes(profile)) {
+      causes.push({ field, message: `profile not found. Available profiles: ${PROXY_TEMPLATE_PROFILES.join(",")}` });
+    }
+  });
+  (resource.conf?.resources ?? []).forEach((raw, i) => {
+    const path = fieldPath.index("conf.resources", i);
+    if (!raw.name) causes.push({ field: `${path}.name`, message: "cannot be empty" });
+    if (!raw.version) causes.push({ field: `${path}.version`, message: "cannot be empty" });
+    if (!raw.resource) {
+      causes.push({ field: `${path}.resource`, message: "cannot be empty" });
+    } else {
+      const reason = envoyResourceError(raw.resource);
+      if (reason !== undefined) {
+        causes.push({ field: `${path}.resource`, message: `native Envoy resource is not valid: ${reason}` });
+      }
+    }
+  });
+  return causes;
 }

@@ -1,7 +1,11 @@
 import type { Cause } from "../errors.js";
 import type { TrafficPermission } from "../resources/traffic-permission.js";
+import { ONLY_SERVICE, validateSelectors } from "./selectors.js";
 
-/** Semantic validation of a TrafficPermission (resources.md §4): the causes in the documented order. */
-export function validateTrafficPermission(_resource: TrafficPermission): Cause[] {
-  return []; // placeholder until the validation rules land
+/** Semantic validation of a TrafficPermission (resources.md §4.7): the causes in the documented order. */
+export function validateTrafficPermission(resource: TrafficPermission): Cause[] {
+  return [
+    ...validateSelectors("sources", resource.sources, ONLY_SERVICE),
+    ...validateSelectors("destinations", resource.destinations, ONLY_SERVICE),
+  ];
 }
