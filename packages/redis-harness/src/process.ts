@@ -1,0 +1,119 @@
+/**
+ * One redis-server child process: started with the given arguments, known
+ * to be up when it answers PING, stopped (or killed) on request and, as a
+ * last resort, when the test process exits.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { requireBinary } from "./binaries.js";
+import { sendCommand } from "./resp.js";
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // A test file that forgets stop() (or fails in beforeAll) must not leave servers behind.
+  process.on("exit", () => {
+    for (const child of live) child.kill("SIGKILL");
+  });
+}
+
+/** The last lines a process wrote, for error messages. */
+class OutputTail {
+  private lines: string[] = [];
+  append(chunk: Buffer): void {
+    this.lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    if (this.lines.length > 30) this.lines = this.lines.slice(-30);
+  }
+  toString(): string {
+    return this.lines.join("\n");
+  }
+}
+
+/** A started redis-server process. */
+export class RedisProcess {
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private readonly output = new OutputTail();
+
+  /** `configFile`, when given, comes first on the command line, as redis-server requires. */
+  constructor(
+    private readonly binary: string,
+    readonly port: number,
+    private readonly args: readonly string[],
+    private readonly configFile?: string,
+  ) {}
+
+  /** Spawns the server and resolves once it answers PING; rejects (with its output) if it exits first. */
+  async start(timeoutMs = 10_000): Promise<void> {
+    requireBinary(this.binary);
+    installExitHook();
+    const configArgs = this.configFile === undefined ? [] : [this.configFile];
+    const child = spawn(this.binary, [...configArgs, "--port", String(this.port), ...this.args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    live.add(child);
+    child.stdout?.on("data", (chunk: Buffer) => this.output.append(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => this.output.append(chunk));
+    let exitCode: number | string | null | undefined;
+    this.exited = new Promise((resolve) => {
+      child.once("exit", (code, signal) => {
+        exitCode = code ?? signal;
+        live.delete(child);
+        resolve();
+      });
+      child.once("error", () => resolve());
+    });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (exitCode !== undefined) {
+        throw new Error(
+          `redis-server on port ${this.port} exited (${exitCode}) while starting:\n${this.output}`,
+        );
+      }
+      try {
+        if ((await sendCommand(this.port, ["PING"], { timeoutMs: 500 })) === "PONG") return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        await this.kill();
+        throw new Error(
+          `redis-server on port ${this.port} did not answer PING within ${timeoutMs}ms:\n${this.output}`,
+        );
+      }
+      await sleep(25);
+    }
+  }
+
+  /** Whether the process is running. */
+  get running(): boolean {
+    return this.child !== undefined && live.has(this.child);
+  }
+
+  /** Stops the server gracefully (SIGTERM), killing it if it does not exit within 5 s. */
+  async stop(): Promise<void> {
+    await this.signal("SIGTERM", 5000);
+  }
+
+  /** Kills the server abruptly (SIGKILL), as a crash would. */
+  async kill(): Promise<void> {
+    await this.signal("SIGKILL", 5000);
+  }
+
+  private async signal(signal: NodeJS.Signals, graceMs: number): Promise<void> {
+    const child = this.child;
+    if (!child || !live.has(child)) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Waits `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,94 @@
+/** A standalone redis-server on a free port, with no persistence. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { redisServerBinary } from "./binaries.js";
+import { findFreePort } from "./ports.js";
+import { RedisProcess } from "./process.js";
+
+/** Options of startRedisServer. */
+export interface RedisServerOptions {
+  /** The port to listen on; a free one when absent. */
+  readonly port?: number;
+  /** Extra redis-server arguments (`["--requirepass", "secret"]`). */
+  readonly args?: readonly string[];
+}
+
+/** A running standalone redis-server. */
+export interface RedisServer {
+  readonly host: string;
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Stops the server (SIGTERM) and removes its directory. */
+  stop(): Promise<void>;
+  /** Kills the server (SIGKILL), as a crash would; restart() brings it back. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port (stopping it first if it runs). Data is not kept. */
+  restart(): Promise<void>;
+}
+
+/** The arguments that make a throwaway server: no RDB, no AOF, files in `dir`, loopback only. */
+export function ephemeralArgs(dir: string): string[] {
+  return [
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--daemonize",
+    "no",
+  ];
+}
+
+/**
+ * Starts a redis-server on a free port (never 6379 unless asked) and waits
+ * until it answers PING.
+ *
+ * @example
+ * const redis = await startRedisServer();
+ * try { ... redis.url ... } finally { await redis.stop(); }
+ */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const dir = await mkdtemp(join(tmpdir(), "kuma-redis-"));
+  const binary = redisServerBinary();
+  let server: RedisProcess | undefined;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const port = options.port ?? (await findFreePort());
+      const candidate = new RedisProcess(binary, port, [
+        ...ephemeralArgs(dir),
+        ...(options.args ?? []),
+      ]);
+      try {
+        await candidate.start();
+        server = candidate;
+        break;
+      } catch (error) {
+        // Another process may have taken a free port between the check and the bind.
+        if (options.port !== undefined || attempt >= 3) throw error;
+      }
+    }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const running = server;
+  return {
+    host: "127.0.0.1",
+    port: running.port,
+    url: `redis://127.0.0.1:${running.port}`,
+    async stop() {
+      await running.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+    kill: () => running.kill(),
+    async restart() {
+      await running.stop();
+      await running.start();
+    },
+  };
+}
