@@ -83,7 +83,7 @@ function zipkinUrlError(url: string): string | undefined {
   if (url === "") return "cannot be empty";
   const uri = parseRequestUri(url);
   if (uri === undefined) return "invalid URL";
-  // Envoy's zipkin collector needs an explicit port; Kuma did not default one.
+  // The collector becomes an Envoy cluster, which needs a port; Kuma 0.4 did not infer one from the scheme.
   return portOf(uri) === "" ? "port has to be explicitly specified" : undefined;
 }
 

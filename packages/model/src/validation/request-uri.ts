@@ -21,7 +21,7 @@ const HEX = /^[0-9A-Fa-f]{2}$/;
 
 /** Parses `raw` like Go's url.ParseRequestURI; undefined when Go would return an error. */
 export function parseRequestUri(raw: string): RequestUri | undefined {
-  if (raw === "" || /[\x00-\x1f\x7f]/.test(raw)) return undefined;
+  if (raw === "" || hasControlCharacter(raw)) return undefined;
   if (raw === "*") return { host: "" };
   const split = splitScheme(raw);
   if (split === undefined) return undefined;
@@ -51,6 +51,14 @@ export function portOf(uri: RequestUri): string {
   const colon = host.lastIndexOf(":");
   if (colon < 0 || !OPTIONAL_PORT.test(host.slice(colon))) return "";
   return host.slice(colon + 1);
+}
+
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 function splitScheme(raw: string): { scheme: string; rest: string } | undefined {
