@@ -96,7 +96,12 @@ export interface ResourceStore {
   update<R extends Resource>(resource: R, options?: WriteOptions): Promise<StoredResource<R>>;
 
   /** Deletes a resource. Throws ResourceNotFoundError, VersionConflictError. Deleting a Mesh cascades (deleteMesh). */
-  delete(type: AnyResourceType, mesh: string | undefined, name: string, options?: WriteOptions): Promise<void>;
+  delete(
+    type: AnyResourceType,
+    mesh: string | undefined,
+    name: string,
+    options?: WriteOptions,
+  ): Promise<void>;
 
   /**
    * Deletes a mesh and every resource of every type in it, atomically.

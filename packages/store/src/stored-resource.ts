@@ -1,0 +1,77 @@
+/**
+ * How both engines turn a resource into what they keep and return: the
+ * registry entry of its type, checked names, store-set timestamps, the
+ * canonical wire text, and a frozen canonical object (so that a caller
+ * cannot change what an engine holds, and both engines hand out the same shape).
+ */
+import {
+  encodeResource,
+  isValidName,
+  parseResource,
+  resourceTypeByName,
+  type AnyResourceType,
+  type Resource,
+} from "@kuma-ts/model";
+import type { StoredResource } from "./contract.js";
+
+/** The registry entry of a resource's type; a TypeError for a type the registry does not know. */
+export function typeOf(resource: Resource): AnyResourceType {
+  const type = resourceTypeByName((resource as { type?: unknown }).type as string);
+  if (!type) throw new TypeError(`unknown resource type ${JSON.stringify(resource.type)}`);
+  return type;
+}
+
+/** The mesh of a mesh-scoped type; undefined for the Mesh type (whose `mesh` argument is ignored). */
+export function scopeMesh(type: AnyResourceType, mesh: string | undefined): string | undefined {
+  if (type.scope === "global") return undefined;
+  if (mesh === undefined) throw new TypeError(`a mesh is required for ${type.name}`);
+  return mesh;
+}
+
+/** Whether a (mesh, name) pair can name a stored resource; reads of anything else find nothing. */
+export function isStorableKey(mesh: string | undefined, name: string): boolean {
+  return isValidName(name) && (mesh === undefined || isValidName(mesh));
+}
+
+/** Rejects names that must never reach a key (the API validates them first, so this is a programming error). */
+export function assertStorable(type: AnyResourceType, resource: Resource): void {
+  if (!isValidName(resource.name))
+    throw new TypeError(`invalid ${type.name} name ${JSON.stringify(resource.name)}`);
+  if (type.scope === "mesh") {
+    const mesh = (resource as { mesh?: unknown }).mesh;
+    if (typeof mesh !== "string" || !isValidName(mesh)) {
+      throw new TypeError(
+        `invalid mesh name ${JSON.stringify(mesh)} for ${type.name} ${resource.name}`,
+      );
+    }
+  }
+}
+
+/** The canonical form of `resource` with the given timestamps: frozen object and wire text. */
+export function stampResource<R extends Resource>(
+  type: AnyResourceType,
+  resource: R,
+  creationTime: string,
+  modificationTime: string,
+): { resource: R; json: string } {
+  const json = encodeResource({ ...resource, creationTime, modificationTime });
+  return { resource: freezeDeep(parseResource(type, json) as R), json };
+}
+
+/** A StoredResource whose resource is frozen all the way down. */
+export function storedResource<R extends Resource>(
+  resource: R,
+  version: string,
+  json: string,
+): StoredResource<R> {
+  return Object.freeze({ resource: freezeDeep(resource), version, json });
+}
+
+/** Freezes a plain JSON-like value and everything in it. */
+export function freezeDeep<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) freezeDeep(child);
+  }
+  return value;
+}
