@@ -1,0 +1,67 @@
+/**
+ * The Koa application of the HTTP API (http-api.md). Middleware order
+ * (design.md): request id + access log → error translation → CORS →
+ * read-only guard → routes → 404/405 for what no route handled.
+ */
+import Koa from "koa";
+import { pino, type Logger } from "pino";
+import type { ServerConfig } from "@kuma-ts/model";
+import type { ResourceStore } from "@kuma-ts/store";
+import type { ApiContext, ApiState } from "./http/context.js";
+import { cors } from "./http/cors.js";
+import { errorTranslation } from "./http/error-middleware.js";
+import { readOnlyGuard } from "./http/read-only.js";
+import { requestContext } from "./http/request-context.js";
+import { createRouting } from "./http/routing.js";
+import { unrouted } from "./http/unrouted.js";
+import { instrumentStore } from "./observability/instrumented-store.js";
+import { createMetrics, type ServerMetrics } from "./observability/metrics.js";
+import { infoRoutes } from "./routes/info.js";
+import { overviewRoutes } from "./routes/overview.js";
+import { resourceRoutes } from "./routes/resources.js";
+
+/** What the API needs. */
+export interface AppOptions {
+  readonly store: ResourceStore;
+  readonly config: ServerConfig;
+  /** Where request and error lines go; silent when absent. */
+  readonly logger?: Logger;
+  /** Where request and store metrics go; a fresh registry when absent. */
+  readonly metrics?: ServerMetrics;
+}
+
+/**
+ * Builds the Koa app of the API; it does not listen.
+ *
+ * @example
+ * const app = createApp({ store: createMemoryStore(), config: defaultServerConfig() });
+ * http.createServer(app.callback()).listen(5681);
+ */
+export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: "silent" });
+  const metrics = options.metrics ?? createMetrics();
+  const store = instrumentStore(options.store, metrics);
+  const routing = createRouting([
+    ...infoRoutes(config),
+    ...resourceRoutes({ store, maxRequestBodyBytes: config.apiServer.maxRequestBodyBytes }),
+    ...overviewRoutes(store),
+  ]);
+  const readOnly = config.apiServer.readOnly;
+
+  const app = new Koa<ApiState, ApiContext>();
+  app.silent = true;
+  app.on("error", (error: unknown) => logger.warn({ err: error }, "error outside the request pipeline"));
+  app.use(requestContext(logger, metrics));
+  app.use(errorTranslation(logger));
+  app.use(async (ctx, next) => {
+    // `dataplanes%2Binsights` is the same path for the router (a `+` can never be part of a name).
+    if (ctx.path.includes("%2")) ctx.path = ctx.path.replace(/%2B/gi, "+");
+    return next();
+  });
+  app.use(cors({ allowedDomains: config.apiServer.corsAllowedDomains, readOnly, methodsOf: routing.methodsOf }));
+  if (readOnly) app.use(readOnlyGuard(routing.methodsOf));
+  app.use(routing.router.routes());
+  app.use(unrouted(routing, readOnly));
+  return app;
+}

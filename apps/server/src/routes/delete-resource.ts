@@ -1,0 +1,61 @@
+/**
+ * DELETE of a resource (http-api.md §4, §6). Deleting a mesh cascades
+ * atomically through the store and answers 404 when the mesh itself did not
+ * exist (orphans are removed either way). `If-Match` is checked against the
+ * stored version; for a mesh-scoped resource the delete is conditional in
+ * the store itself.
+ */
+import { MeshType, type AnyResourceType } from "@kuma-ts/model";
+import { ResourceNotFoundError, VersionConflictError, type ResourceStore } from "@kuma-ts/store";
+import { checkAccept } from "../http/accept.js";
+import { ApiError, notFound, preconditionFailed, Title } from "../http/api-error.js";
+import type { Handler } from "../http/context.js";
+import { ifMatchHolds, parseEntityTags } from "../http/entity-tags.js";
+import { MAX_ATTEMPTS } from "./put-resource.js";
+import { writeJson } from "./respond.js";
+import { couldExist } from "./url-names.js";
+
+/** The DELETE handler of one resource type. */
+export function deleteHandler(type: AnyResourceType, store: ResourceStore): Handler {
+  return async (ctx) => {
+    ctx.state.operation = Title.delete;
+    checkAccept(ctx.get("Accept"));
+    const { mesh, name = "" } = ctx.params;
+    const ifMatch = parseEntityTags(ctx.get("If-Match"));
+    if (!couldExist(mesh, name)) throw ifMatch ? preconditionFailed(Title.delete) : notFound(Title.delete);
+
+    if (type === MeshType) {
+      if (ifMatch) {
+        // The store's cascade takes no expected version: the check is as close to it as it gets.
+        const existing = await store.get(MeshType, undefined, name);
+        if (!ifMatchHolds(ifMatch, existing?.version)) throw preconditionFailed(Title.delete);
+      }
+      if (!(await store.deleteMesh(name))) throw notFound(Title.delete);
+    } else if (ifMatch) {
+      await deleteIfMatch(type, store, mesh, name, (version) => ifMatchHolds(ifMatch, version));
+    } else {
+      await store.delete(type, mesh, name);
+    }
+    writeJson(ctx, 200, "{}");
+  };
+}
+
+async function deleteIfMatch(
+  type: AnyResourceType,
+  store: ResourceStore,
+  mesh: string | undefined,
+  name: string,
+  matches: (version: string | undefined) => boolean,
+): Promise<void> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const existing = await store.get(type, mesh, name);
+    if (!existing || !matches(existing.version)) throw preconditionFailed(Title.delete);
+    try {
+      await store.delete(type, mesh, name, { expectVersion: existing.version });
+      return;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError || error instanceof ResourceNotFoundError)) throw error;
+    }
+  }
+  throw new ApiError(409, Title.delete, "Conflict");
+}

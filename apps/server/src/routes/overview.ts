@@ -1,0 +1,120 @@
+/**
+ * The dataplane overview (http-api.md §7): each Dataplane joined with the
+ * DataplaneInsight of the same mesh and name. The `tag` filter runs in the
+ * store's list, before paging; insights are fetched for the page only.
+ */
+import {
+  DataplaneInsightType,
+  DataplaneOverview,
+  DataplaneType,
+  encodeWire,
+  isValidName,
+  type Dataplane,
+  type DataplaneInsight,
+} from "@kuma-ts/model";
+import type { ResourceStore, StoredResource } from "@kuma-ts/store";
+import { checkAccept } from "../http/accept.js";
+import { notFound, Title } from "../http/api-error.js";
+import type { ApiContext } from "../http/context.js";
+import type { RouteDefinition } from "../http/routing.js";
+import { nextPageUrl, parsePageRequest } from "./paging.js";
+import { writeList, writeResource } from "./respond.js";
+import { couldExist } from "./url-names.js";
+
+/** The collection template of the overview (the `+` is literal). */
+export const OVERVIEW_TEMPLATE = "/meshes/{mesh}/dataplanes+insights";
+
+/** One `tag=<key>:<value>` filter; value `*` matches any value of an existing key. */
+export type TagFilter = readonly [key: string, value: string];
+
+/** Reads the `tag` parameters, split on the first `:`; values without `:` are ignored. */
+export function parseTagFilters(raw: string | string[] | undefined): TagFilter[] {
+  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return values.flatMap((value): TagFilter[] => {
+    const colon = value.indexOf(":");
+    return colon === -1 ? [] : [[value.slice(0, colon), value.slice(colon + 1)]];
+  });
+}
+
+/** Whether one inbound (or the gateway) of the dataplane has every requested tag. */
+export function matchesTags(dataplane: Dataplane, filters: readonly TagFilter[]): boolean {
+  const networking = dataplane.networking ?? {};
+  const tagSets = (networking.inbound ?? []).map((inbound) => inbound?.tags ?? {});
+  if (networking.gateway) tagSets.push(networking.gateway.tags ?? {});
+  return tagSets.some((tags) =>
+    filters.every(([key, value]) => Object.hasOwn(tags, key) && (value === "*" || tags[key] === value)),
+  );
+}
+
+/** The two overview routes. */
+export function overviewRoutes(store: ResourceStore): RouteDefinition[] {
+  return [
+    {
+      template: OVERVIEW_TEMPLATE,
+      handlers: {
+        GET: async (ctx) => {
+          ctx.state.operation = Title.retrieveList;
+          checkAccept(ctx.get("Accept"));
+          const page = parsePageRequest(ctx.query);
+          const mesh = ctx.params.mesh ?? "";
+          if (!isValidName(mesh)) return writeList(ctx, 0, [], null);
+          const rawTags = ctx.query.tag;
+          const filters = parseTagFilters(rawTags);
+          const filter = filters.length > 0 ? (dp: Dataplane) => matchesTags(dp, filters) : undefined;
+          const result = await store.list(DataplaneType, mesh, { ...page, ...(filter ? { filter } : {}) });
+          const insights = await store.getMany(
+            DataplaneInsightType,
+            mesh,
+            result.items.map((item) => item.resource.name),
+          );
+          const items = result.items.map((item, i) => overviewJson(item, insights[i]));
+          const tagParams = (rawTags === undefined ? [] : [rawTags].flat()).map((tag) => ["tag", tag] as const);
+          const next =
+            result.nextOffset === undefined ? null : nextPageUrl(ctx, result.nextOffset, page.size, tagParams);
+          writeList(ctx, result.total, items, next);
+        },
+      },
+    },
+    {
+      template: `${OVERVIEW_TEMPLATE}/{name}`,
+      handlers: {
+        GET: async (ctx: ApiContext) => {
+          ctx.state.operation = Title.retrieveOverview;
+          checkAccept(ctx.get("Accept"));
+          const { mesh = "", name = "" } = ctx.params;
+          if (!couldExist(mesh, name)) throw notFound(Title.retrieveOverview);
+          const [dataplane, insight] = await Promise.all([
+            store.get(DataplaneType, mesh, name),
+            store.get(DataplaneInsightType, mesh, name),
+          ]);
+          if (!dataplane) throw notFound(Title.retrieveOverview);
+          // The overview changes with either resource: its ETag carries both versions.
+          writeResource(ctx, `${dataplane.version}+${insight?.version ?? "0"}`, overviewJson(dataplane, insight));
+        },
+      },
+    },
+  ];
+}
+
+function overviewJson(
+  dataplane: StoredResource<Dataplane>,
+  insight: StoredResource<DataplaneInsight> | undefined,
+): string {
+  const { type: _type, mesh, name, creationTime, modificationTime, ...spec } = dataplane.resource;
+  return JSON.stringify(
+    encodeWire(DataplaneOverview, {
+      type: "DataplaneOverview",
+      mesh,
+      name,
+      ...(creationTime !== undefined ? { creationTime } : {}),
+      ...(modificationTime !== undefined ? { modificationTime } : {}),
+      dataplane: spec,
+      dataplaneInsight: insight ? specOf(insight.resource) : {},
+    }),
+  );
+}
+
+function specOf(insight: DataplaneInsight): Omit<DataplaneInsight, "type" | "mesh" | "name" | "creationTime" | "modificationTime"> {
+  const { type: _type, mesh: _mesh, name: _name, creationTime: _created, modificationTime: _modified, ...spec } = insight;
+  return spec;
+}

@@ -1,0 +1,119 @@
+/**
+ * PUT of a resource: "make it so" (http-api.md §3 check order, §6).
+ *
+ * (0) route, method, read-only, Content-Type and size are checked before;
+ * (1) parse the body; (2) URL/body consistency and URL names, all causes
+ * together; (3) read the existing resource, evaluate If-Match /
+ * If-None-Match; (4) validate (Mesh defaults first) and create or update.
+ * A write that loses a race with another writer is retried from (3), at
+ * most MAX_ATTEMPTS times, then answers 409.
+ */
+import {
+  INVALID_NAME_MESSAGE,
+  isValidName,
+  parseResourceBody,
+  type AnyResourceType,
+  type Cause,
+  type Resource,
+  type ResourceType,
+} from "@kuma-ts/model";
+import {
+  ResourceAlreadyExistsError,
+  ResourceNotFoundError,
+  VersionConflictError,
+  type ResourceStore,
+} from "@kuma-ts/store";
+import { checkAccept } from "../http/accept.js";
+import { ApiError, invalidResource, preconditionFailed, Title } from "../http/api-error.js";
+import type { Handler } from "../http/context.js";
+import { etagOf, ifMatchHolds, ifNoneMatchHolds, parseEntityTags } from "../http/entity-tags.js";
+import { isJsonContentType, readBodyText } from "../http/request-body.js";
+import { writeJson } from "./respond.js";
+
+/** How many times a PUT re-reads and retries after losing a race before answering 409. */
+export const MAX_ATTEMPTS = 10;
+
+/** The PUT handler of one resource type. */
+export function putHandler(
+  type: AnyResourceType,
+  options: { readonly store: ResourceStore; readonly maxRequestBodyBytes: number },
+): Handler {
+  const { store, maxRequestBodyBytes } = options;
+  // The registry entry with its resource type erased: the handler only passes values along.
+  const entry = type as unknown as ResourceType;
+  return async (ctx) => {
+    ctx.state.operation = Title.process;
+    checkAccept(ctx.get("Accept"));
+    if (!isJsonContentType(ctx.get("Content-Type"))) {
+      throw new ApiError(415, Title.process, "Unsupported Media Type");
+    }
+    const text = await readBodyText(ctx.req, ctx.res, maxRequestBodyBytes);
+    const body = parseResourceBody(type, text);
+
+    const name = ctx.params.name ?? "";
+    const mesh = type.scope === "global" ? name : (ctx.params.mesh ?? "");
+    const urlCauses = checkUrlAgainstBody(type, { mesh, name }, body);
+    if (urlCauses.length > 0) throw invalidResource(Title.process, urlCauses);
+
+    // Timestamps in a body are accepted and ignored: the store sets them.
+    const { creationTime: _created, modificationTime: _modified, ...spec } = body as Record<string, unknown>;
+    const resource = entry.applyDefaults({
+      ...spec,
+      type: type.name,
+      name,
+      ...(type.scope === "mesh" ? { mesh } : {}),
+    }) as Resource;
+    const violations = entry.validate(resource);
+
+    const ifMatch = parseEntityTags(ctx.get("If-Match"));
+    const ifNoneMatch = parseEntityTags(ctx.get("If-None-Match"));
+    const storeMesh = type.scope === "mesh" ? mesh : undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const existing = await store.get(type, storeMesh, name);
+      const title = existing ? Title.update : Title.create;
+      ctx.state.operation = title;
+      if (ifMatch && !ifMatchHolds(ifMatch, existing?.version)) throw preconditionFailed(title);
+      if (ifNoneMatch && !ifNoneMatchHolds(ifNoneMatch, existing?.version)) throw preconditionFailed(title);
+      if (violations.length > 0) throw invalidResource(title, violations);
+      try {
+        const stored = existing
+          ? await store.update(resource, { expectVersion: existing.version })
+          : await store.create(resource);
+        ctx.set("ETag", etagOf(stored.version));
+        writeJson(ctx, existing ? 200 : 201, "{}");
+        return;
+      } catch (error) {
+        if (!lostRace(error)) throw error;
+      }
+    }
+    throw new ApiError(409, ctx.state.operation, "Conflict");
+  };
+}
+
+/** Another writer got there between the read and the write: read again and retry. */
+const lostRace = (error: unknown): boolean =>
+  error instanceof ResourceAlreadyExistsError ||
+  error instanceof VersionConflictError ||
+  error instanceof ResourceNotFoundError;
+
+/**
+ * Step (2): the body's meta against the URL, then the URL's names — in the
+ * order name, type, mesh, URL name, URL mesh. A Mesh's URL name is also its
+ * mesh, so a bad one yields both a `name` and a `mesh` cause.
+ */
+function checkUrlAgainstBody(
+  type: AnyResourceType,
+  url: { readonly mesh: string; readonly name: string },
+  body: { readonly type?: string; readonly name?: string; readonly mesh?: string },
+): Cause[] {
+  const causes: Cause[] = [];
+  if (body.name !== url.name) causes.push({ field: "name", message: "name from the URL has to be the same as in body" });
+  if (body.type !== type.name) causes.push({ field: "type", message: "type from the URL has to be the same as in body" });
+  if (type.scope === "mesh" && body.mesh !== url.mesh) {
+    causes.push({ field: "mesh", message: "mesh from the URL has to be the same as in body" });
+  }
+  if (!isValidName(url.name)) causes.push({ field: "name", message: INVALID_NAME_MESSAGE });
+  if (!isValidName(url.mesh)) causes.push({ field: "mesh", message: INVALID_NAME_MESSAGE });
+  return causes;
+}
+

@@ -1,0 +1,183 @@
+/**
+ * Running the control plane: configuration → store → default mesh → the
+ * API and diagnostics servers → graceful drain. Listening is the caller's
+ * choice (`src/main.ts` for `kuma-cp run`, tests on port 0); nothing here
+ * reads the environment, exits or installs signal handlers.
+ */
+import type http from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino, type Logger } from "pino";
+import type { ServerConfig } from "@kuma-ts/model";
+import type { ResourceStore } from "@kuma-ts/store";
+import { createApp } from "../app.js";
+import { createMetrics } from "../observability/metrics.js";
+import { serverVersion } from "../version.js";
+import { ensureDefaultMesh } from "./default-mesh.js";
+import { createDiagnosticsServer } from "./diagnostics.js";
+import { durationMillis } from "./durations.js";
+import { createApiHttpServer } from "./http-server.js";
+import { createStoreFromConfig } from "./store-from-config.js";
+
+/** How often the default mesh is retried while the store is unreachable at start-up. */
+const DEFAULT_MESH_RETRY_MS = 1000;
+/** How often connections that became idle are closed while draining. */
+const DRAIN_POLL_MS = 50;
+
+/** What startServer needs. */
+export interface StartServerOptions {
+  readonly config: ServerConfig;
+  /** Where logs go; silent when absent. */
+  readonly logger?: Logger;
+  /** A store to use instead of the one `config.store` describes; the caller keeps ownership (it is not closed). */
+  readonly store?: ResourceStore;
+}
+
+/** A running control plane. */
+export interface RunningServer {
+  /** `http://<host>:<port>` of the API. */
+  readonly apiUrl: string;
+  /** `http://<host>:<port>` of `/healthy`, `/ready` and `/metrics`. */
+  readonly diagnosticsUrl: string;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (at most
+   * `apiServer.drainTimeout`), then stops the diagnostics server and closes
+   * the store it created. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the API and diagnostics servers. The store may be unreachable: the
+ * server starts anyway, `/ready` answers 503 and the default mesh is retried
+ * until the store answers.
+ *
+ * @example
+ * const server = await startServer({ config: loadServerConfig({ env: process.env }) });
+ * // ... later
+ * await server.close();
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: "silent" });
+  const store = options.store ?? createStoreFromConfig(config.store);
+  const ownsStore = options.store === undefined;
+  const metrics = createMetrics();
+  const storeAnswers = async (): Promise<boolean> => {
+    try {
+      await store.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  metrics.setStoreProbe(storeAnswers);
+
+  let draining = false;
+  const defaultMesh = keepEnsuringDefaultMesh(store, config.defaults, logger);
+  await defaultMesh.firstAttempt;
+
+  const handler = createApp({ store, config, logger, metrics }).callback();
+  const api = createApiHttpServer(config.apiServer, (req, res) => {
+    // Keep-alive clients are told to go away while the server drains.
+    if (draining) res.setHeader("Connection", "close");
+    void handler(req, res);
+  });
+  const diagnostics = createDiagnosticsServer(
+    metrics,
+    async () => {
+      if (draining) return "shutting down";
+      if (!defaultMesh.ensured()) return "the default mesh is not created yet";
+      return (await storeAnswers()) ? undefined : "the store is unreachable";
+    },
+    logger,
+  );
+
+  let apiAddress: AddressInfo;
+  let diagnosticsAddress: AddressInfo;
+  try {
+    apiAddress = await listen(api, config.apiServer.port, config.apiServer.interface);
+    diagnosticsAddress = await listen(diagnostics, config.diagnostics.port, config.diagnostics.interface);
+  } catch (error) {
+    defaultMesh.stop();
+    api.close();
+    diagnostics.close();
+    if (ownsStore) await store.close();
+    throw error;
+  }
+  const apiUrl = urlOf(apiAddress);
+  const diagnosticsUrl = urlOf(diagnosticsAddress);
+  logger.info(
+    { version: serverVersion(), apiUrl, diagnosticsUrl, store: config.store.type, readOnly: config.apiServer.readOnly },
+    "kuma-cp started",
+  );
+
+  let closing: Promise<void> | undefined;
+  const drain = async (): Promise<void> => {
+    draining = true;
+    defaultMesh.stop();
+    logger.info("draining: waiting for in-flight requests");
+    const closed = new Promise<void>((resolve) => api.close(() => resolve()));
+    // Connections that finish their request become idle; close them as they do.
+    const poll = setInterval(() => api.closeIdleConnections(), DRAIN_POLL_MS);
+    api.closeIdleConnections();
+    const deadline = setTimeout(() => {
+      logger.warn("drain timeout: closing the remaining connections");
+      api.closeAllConnections();
+    }, durationMillis(config.apiServer.drainTimeout));
+    await closed;
+    clearInterval(poll);
+    clearTimeout(deadline);
+    await new Promise<void>((resolve) => {
+      diagnostics.close(() => resolve());
+      diagnostics.closeAllConnections();
+    });
+    if (ownsStore) await store.close();
+    logger.info("kuma-cp stopped");
+  };
+  return {
+    apiUrl,
+    diagnosticsUrl,
+    close: () => (closing ??= drain()),
+  };
+}
+
+/** Tries to create the default mesh now, and again every second until it succeeds or is stopped. */
+function keepEnsuringDefaultMesh(store: ResourceStore, defaults: ServerConfig["defaults"], logger: Logger) {
+  let ensured = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async (): Promise<void> => {
+    try {
+      await ensureDefaultMesh(store, defaults);
+      ensured = true;
+    } catch (error) {
+      logger.warn({ err: error }, "could not ensure the default mesh; retrying");
+      if (!stopped) timer = setTimeout(() => void attempt(), DEFAULT_MESH_RETRY_MS);
+    }
+  };
+  return {
+    firstAttempt: attempt(),
+    ensured: () => ensured,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** A URL to reach a listening address: wildcard interfaces are reached on loopback. */
+function urlOf(address: AddressInfo): string {
+  const host =
+    address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+}
