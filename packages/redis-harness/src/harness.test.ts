@@ -38,6 +38,21 @@ describe("startRedisServer", () => {
     }
   });
 
+  it("pauses a server so that it stops answering, and resumes it", async () => {
+    const redis = await startRedisServer();
+    try {
+      redis.pause();
+      await expect(sendCommand(redis.port, ["PING"], { timeoutMs: 200 })).rejects.toThrow(
+        /no reply/,
+      );
+      redis.resume();
+      expect(await sendCommand(redis.port, ["PING"])).toBe("PONG");
+      redis.pause();
+    } finally {
+      await redis.stop();
+    }
+  });
+
   it("says how to install redis-server when it is missing instead of skipping", async () => {
     const previous = process.env["REDIS_SERVER_BIN"];
     process.env["REDIS_SERVER_BIN"] = "redis-server-that-does-not-exist";

@@ -103,9 +103,20 @@ export class RedisProcess {
     await this.signal("SIGKILL", 5000);
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open but nothing answers, as in a network partition. */
+  pause(): void {
+    if (this.running) this.child?.kill("SIGSTOP");
+  }
+
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void {
+    if (this.running) this.child?.kill("SIGCONT");
+  }
+
   private async signal(signal: NodeJS.Signals, graceMs: number): Promise<void> {
     const child = this.child;
     if (!child || !live.has(child)) return;
+    child.kill("SIGCONT"); // a paused server cannot handle SIGTERM
     child.kill(signal);
     const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
     await this.exited;

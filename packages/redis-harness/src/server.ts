@@ -26,6 +26,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts the server again on the same port (stopping it first if it runs). Data is not kept. */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
 }
 
 /** The arguments that make a throwaway server: no RDB, no AOF, files in `dir`, loopback only. */
@@ -86,6 +90,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       await rm(dir, { recursive: true, force: true });
     },
     kill: () => running.kill(),
+    pause: () => running.pause(),
+    resume: () => running.resume(),
     async restart() {
       await running.stop();
       await running.start();
