@@ -1,0 +1,101 @@
+/** The client factory: typed methods for every resource type, plus the API's other endpoints. */
+import type { Catalog, DataplaneOverview, ResourceType } from "@kuma-ts/model";
+import { createResourceClient, type PageOptions, type ResourceClient } from "./resource-client.js";
+import { catalogFrom, indexFrom, objectBody, overviewFrom, pageFrom, type IndexInfo, type Page } from "./responses.js";
+import { createTransport, type Fetch } from "./transport.js";
+
+/** How to reach the control plane. */
+export interface ClientOptions {
+  /** The API server's URL, e.g. `http://localhost:5681` (a path prefix is kept). */
+  readonly baseUrl: string;
+  /** The fetch to use; the global fetch by default. */
+  readonly fetch?: Fetch;
+  /** Headers sent with every request (e.g. authentication added by a proxy). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Per request, including reading the body; 60 000 by default, 0 for none. */
+  readonly timeoutMs?: number;
+}
+
+/** Which dataplane overviews: a mesh, tag filters, paging. */
+export interface DataplaneOverviewQuery extends PageOptions {
+  readonly mesh: string;
+  /**
+   * Only dataplanes with one inbound (or a gateway) carrying all these tags;
+   * the value `*` matches any value of an existing key.
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** A client of one control plane. */
+export interface KumaClient {
+  /** The typed methods of one resource type, e.g. `client.resources(DataplaneType).list({ mesh: "default" })`. */
+  resources<T extends ResourceType>(type: T): ResourceClient<T>;
+  /** `GET /` (the base URL as given): tagline, version, hostname, instance id. */
+  index(): Promise<IndexInfo>;
+  /** `GET /config`: the server's effective configuration, secrets redacted. */
+  config(): Promise<Record<string, unknown>>;
+  /** `GET /catalog`: the URLs of the control plane's other APIs. */
+  catalog(): Promise<Catalog>;
+  /** One page of dataplanes joined with their insights, optionally filtered by tags. */
+  dataplaneOverviews(query: DataplaneOverviewQuery): Promise<Page<DataplaneOverview>>;
+  /** One dataplane joined with its insight; a missing one is an ApiError with status 404. */
+  dataplaneOverview(key: { readonly mesh: string; readonly name: string }): Promise<DataplaneOverview>;
+}
+
+/** The default per-request timeout. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * Creates a client. No connection is made until a method is called.
+ *
+ * @example
+ * const kuma = createClient({ baseUrl: "http://localhost:5681" });
+ * const { items } = await kuma.resources(MeshType).list();
+ */
+export function createClient(options: ClientOptions): KumaClient {
+  if (!URL.canParse(options.baseUrl)) throw new TypeError(`invalid base URL: ${JSON.stringify(options.baseUrl)}`);
+  const transport = createTransport({
+    baseUrl: options.baseUrl,
+    fetch: options.fetch ?? globalThis.fetch,
+    headers: options.headers ?? {},
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  const resourceClients = new Map<ResourceType, ResourceClient<ResourceType>>();
+  const overviewsPath = (mesh: string) => `/meshes/${encodeURIComponent(mesh)}/dataplanes+insights`;
+
+  return {
+    resources<T extends ResourceType>(type: T): ResourceClient<T> {
+      let found = resourceClients.get(type);
+      if (!found) {
+        found = createResourceClient(type, transport) as unknown as ResourceClient<ResourceType>;
+        resourceClients.set(type, found);
+      }
+      return found as unknown as ResourceClient<T>;
+    },
+    async index() {
+      return indexFrom(await transport({ method: "GET", path: "" }));
+    },
+    async config() {
+      return objectBody(await transport({ method: "GET", path: "/config" }));
+    },
+    async catalog() {
+      return catalogFrom(await transport({ method: "GET", path: "/catalog" }));
+    },
+    async dataplaneOverviews(query) {
+      const tags = Object.entries(query.tags ?? {}).map(([key, value]) => `${key}:${value}`);
+      const response = await transport({
+        method: "GET",
+        path: overviewsPath(query.mesh),
+        query: { tag: tags, size: query.size, offset: query.offset },
+      });
+      return pageFrom(response, (value, path) => overviewFrom(response, value, path));
+    },
+    async dataplaneOverview(key) {
+      const response = await transport({
+        method: "GET",
+        path: `${overviewsPath(key.mesh)}/${encodeURIComponent(key.name)}`,
+      });
+      return overviewFrom(response);
+    },
+  };
+}

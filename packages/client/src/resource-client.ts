@@ -1,0 +1,157 @@
+/**
+ * The methods of one resource type, generated from its registry entry: no
+ * per-type code. Mesh-scoped types take `{ mesh, name }`, the global Mesh
+ * type takes `{ name }`; the types follow from the resource's own shape.
+ */
+import { encodeWire, type ResourceOf, type ResourceType } from "@kuma-ts/model";
+import { pageFrom, resourceFrom, type Page } from "./responses.js";
+import type { Transport } from "./transport.js";
+
+/** Whether a registry entry's resources carry a `mesh` (true) or are global (false). */
+export type IsMeshScoped<T extends ResourceType> = "mesh" extends keyof ResourceOf<T> ? true : false;
+
+/** Where a collection is: `{ mesh }` for mesh-scoped types, nothing for Mesh. */
+export type CollectionOf<T extends ResourceType> = T extends ResourceType
+  ? IsMeshScoped<T> extends true
+    ? { readonly mesh: string }
+    : { readonly mesh?: undefined }
+  : never;
+
+/** Which resource: `{ mesh, name }` for mesh-scoped types, `{ name }` for Mesh. */
+export type ResourceKey<T extends ResourceType> = CollectionOf<T> & { readonly name: string };
+
+/** Paging of a list: at most `size` items (1..1000) starting at `offset` (a previous page's `nextOffset`). */
+export interface PageOptions {
+  readonly size?: number;
+  readonly offset?: string;
+}
+
+/** The arguments of `list`, `pages` and `listAll`: the collection plus paging. */
+export type ListArgs<T extends ResourceType> = T extends ResourceType
+  ? IsMeshScoped<T> extends true
+    ? [options: { readonly mesh: string } & PageOptions]
+    : [options?: { readonly mesh?: undefined } & PageOptions]
+  : never;
+
+/** A resource with the version of its ETag. */
+export interface Versioned<R> {
+  readonly resource: R;
+  readonly version: string | undefined;
+}
+
+/** Preconditions of a PUT. */
+export interface PutOptions {
+  /** Only if the stored version is this one (`If-Match`); a missing resource never matches. */
+  readonly ifMatch?: string;
+  /** Only if the resource does not exist yet (`If-None-Match: *`). */
+  readonly createOnly?: boolean;
+}
+
+/** What a PUT did. */
+export interface PutResult {
+  /** True when the resource was created (201), false when it was updated (200). */
+  readonly created: boolean;
+  /** The version now stored (from the ETag). */
+  readonly version: string | undefined;
+}
+
+/** Preconditions of a DELETE. */
+export interface DeleteOptions {
+  /** Only if the stored version is this one (`If-Match`). */
+  readonly ifMatch?: string;
+}
+
+/** The typed methods of one resource type. */
+export interface ResourceClient<T extends ResourceType> {
+  /** The registry entry these methods are for. */
+  readonly type: T;
+  /** One page of the collection (the whole collection when `size` is absent). */
+  list(...args: ListArgs<T>): Promise<Page<ResourceOf<T>>>;
+  /** Every page of the collection, one request per page. */
+  pages(...args: ListArgs<T>): AsyncIterableIterator<Page<ResourceOf<T>>>;
+  /** Every item of the collection, fetched page by page. */
+  listAll(...args: ListArgs<T>): AsyncIterableIterator<ResourceOf<T>>;
+  /** One resource; a missing one is an ApiError with status 404. */
+  get(key: ResourceKey<T>): Promise<ResourceOf<T>>;
+  /** One resource with its version, for a later `put(..., { ifMatch })`. */
+  getWithVersion(key: ResourceKey<T>): Promise<Versioned<ResourceOf<T>>>;
+  /** Creates or replaces the resource at the URL of its own `mesh` and `name`. */
+  put(resource: ResourceOf<T>, options?: PutOptions): Promise<PutResult>;
+  /** Deletes one resource (for a Mesh: with everything in it). */
+  delete(key: ResourceKey<T>, options?: DeleteOptions): Promise<void>;
+}
+
+/** Builds the methods of one resource type over a transport. */
+export function createResourceClient<T extends ResourceType>(type: T, transport: Transport): ResourceClient<T> {
+  const collectionPath = (mesh: string | undefined): string => {
+    if (type.scope === "global") return `/${type.path}`;
+    if (mesh === undefined || mesh === "") throw new TypeError(`a ${type.name} lives in a mesh: give its mesh`);
+    return `/meshes/${encodeURIComponent(mesh)}/${type.path}`;
+  };
+  const itemPath = (mesh: string | undefined, name: string): string => {
+    if (name === "") throw new TypeError(`a ${type.name} needs a name`);
+    return `${collectionPath(mesh)}/${encodeURIComponent(name)}`;
+  };
+  const decodeItem = (response: Parameters<typeof resourceFrom>[1]) => (value: unknown, path: string) =>
+    resourceFrom(type, response, value, path);
+
+  const list = async (options: { mesh?: string } & PageOptions = {}): Promise<Page<ResourceOf<T>>> => {
+    const response = await transport({
+      method: "GET",
+      path: collectionPath(options.mesh),
+      query: { size: options.size, offset: options.offset },
+    });
+    return pageFrom(response, decodeItem(response));
+  };
+
+  async function* pages(options: { mesh?: string } & PageOptions = {}): AsyncIterableIterator<Page<ResourceOf<T>>> {
+    let offset = options.offset;
+    for (;;) {
+      const page = await list({ ...options, offset });
+      yield page;
+      if (page.nextOffset === undefined) return;
+      offset = page.nextOffset;
+    }
+  }
+
+  async function* listAll(options: { mesh?: string } & PageOptions = {}): AsyncIterableIterator<ResourceOf<T>> {
+    for await (const page of pages(options)) yield* page.items;
+  }
+
+  const getWithVersion = async (key: { mesh?: string; name: string }): Promise<Versioned<ResourceOf<T>>> => {
+    const response = await transport({ method: "GET", path: itemPath(key.mesh, key.name) });
+    return { resource: resourceFrom(type, response), version: response.version };
+  };
+
+  return {
+    type,
+    list: list as ResourceClient<T>["list"],
+    pages: pages as ResourceClient<T>["pages"],
+    listAll: listAll as ResourceClient<T>["listAll"],
+    getWithVersion: getWithVersion as ResourceClient<T>["getWithVersion"],
+    get: (async (key: { mesh?: string; name: string }) =>
+      (await getWithVersion(key)).resource) as ResourceClient<T>["get"],
+    async put(resource, options = {}) {
+      const { mesh, name } = resource as { mesh?: string; name: string };
+      const headers: Record<string, string> = {};
+      if (options.ifMatch !== undefined) headers["If-Match"] = quoteVersion(options.ifMatch);
+      if (options.createOnly) headers["If-None-Match"] = "*";
+      const response = await transport({
+        method: "PUT",
+        path: itemPath(mesh, name),
+        body: JSON.stringify(encodeWire(type.schema, resource)),
+        headers,
+      });
+      return { created: response.status === 201, version: response.version };
+    },
+    delete: (async (key: { mesh?: string; name: string }, options: DeleteOptions = {}) => {
+      const headers: Record<string, string> = {};
+      if (options.ifMatch !== undefined) headers["If-Match"] = quoteVersion(options.ifMatch);
+      await transport({ method: "DELETE", path: itemPath(key.mesh, key.name), headers });
+    }) as ResourceClient<T>["delete"],
+  };
+}
+
+function quoteVersion(version: string): string {
+  return /^(?:W\/)?".*"$/.test(version) ? version : `"${version}"`;
+}
