@@ -5,18 +5,33 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { requireBinary } from "./binaries.js";
-import { sendCommand } from "./resp.js";
+import { RespErrorReply, sendCommand } from "./resp.js";
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
+
+function killAll(): void {
+  for (const child of live) {
+    child.kill("SIGCONT");
+    child.kill("SIGKILL");
+  }
+}
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // A test file that forgets stop() (or fails in beforeAll) must not leave servers behind.
-  process.on("exit", () => {
-    for (const child of live) child.kill("SIGKILL");
-  });
+  process.on("exit", killAll);
+  // Vitest ends a worker with SIGTERM (e.g. after a test timed out), which skips "exit".
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    const onSignal = (): void => {
+      killAll();
+      process.removeListener(signal, onSignal);
+      // Die of the signal as if we had never listened, unless someone else handles it.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
 }
 
 /** The last lines a process wrote, for error messages. */
@@ -75,8 +90,9 @@ export class RedisProcess {
       }
       try {
         if ((await sendCommand(this.port, ["PING"], { timeoutMs: 500 })) === "PONG") return;
-      } catch {
-        // not listening yet
+      } catch (error) {
+        // An error reply (such as NOAUTH with --requirepass) means it is up; anything else, not yet.
+        if (error instanceof RespErrorReply) return;
       }
       if (Date.now() > deadline) {
         await this.kill();
