@@ -119,7 +119,7 @@ describe.each(storeBackends())("the dataplane overview ($name store)", (backend)
     expect(next.pathname).toBe("/meshes/default/dataplanes+insights");
     expect(next.searchParams.getAll("tag")).toEqual(["service:web"]);
     expect(next.searchParams.get("size")).toBe("2");
-    const second = await (await fetch(first.json.next)).json();
+    const second = (await (await fetch(first.json.next)).json()) as { total: number; next: string | null; items: { name: string }[] };
     expect(second.items.map((i: { name: string }) => i.name)).toEqual(["web-2"]);
     expect(second).toMatchObject({ total: 3, next: null });
   });

@@ -59,7 +59,7 @@ describe.each(storeBackends())("lists and pagination ($name store)", (backend) =
     const first = await api.get("/meshes?size=2");
     expect(first.json.total).toBe(3);
     expect(first.json.items.map((i: { name: string }) => i.name)).toEqual(["default", "m-1"]);
-    const second = await (await fetch(first.json.next)).json();
+    const second = (await (await fetch(first.json.next)).json()) as { total: number; next: string | null; items: { name: string }[] };
     expect(second).toMatchObject({ total: 3, next: null });
     expect(second.items.map((i: { name: string }) => i.name)).toEqual(["m-2"]);
   });
