@@ -31,3 +31,5 @@ export {
 export type { StoreErrorCode } from "./errors.js";
 export { createMemoryStore } from "./memory/store.js";
 export type { MemoryStoreOptions } from "./memory/store.js";
+export { createRedisStore } from "./redis/store.js";
+export type { RedisNodeAddress, RedisStoreOptions, RedisTlsOptions } from "./redis/options.js";

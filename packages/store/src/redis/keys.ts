@@ -1,0 +1,71 @@
+/**
+ * The Redis key layout. Every key of a mesh carries the hash tag
+ * `{<prefix>:<mesh>}`, so a mesh lives in one Redis Cluster slot and every
+ * script that writes it is single-slot:
+ *
+ *   {<prefix>:<mesh>}:mesh             STRING  the Mesh record
+ *   {<prefix>:<mesh>}:version          STRING  the mesh's version counter
+ *   {<prefix>:<mesh>}:<Type>           HASH    resource name → record
+ *   {<prefix>:<mesh>}:<Type>:names     ZSET    resource names, score 0 (lexicographic paging)
+ *   {<prefix>}:meshes                  ZSET    mesh names, score 0
+ *   {<prefix>}:events                  channel change events (PUBLISH)
+ *
+ * A record is `<version> <wire JSON>`. Key parts are only ever built from
+ * names that passed isValidName (`[0-9a-z_-]`), and prefixes may not hold
+ * `{`, `}` or `:`, so no two (prefix, mesh, type) triples share a key.
+ */
+import { meshScopedTypes, type AnyResourceType } from "@kuma-ts/model";
+
+const PREFIX = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** The keys of one store (one key prefix). */
+export class RedisKeys {
+  /** The index of mesh names. */
+  readonly meshIndex: string;
+  /** The channel change events are published on. */
+  readonly channel: string;
+
+  constructor(readonly prefix: string) {
+    if (!PREFIX.test(prefix)) {
+      throw new TypeError(
+        `invalid Redis key prefix ${JSON.stringify(prefix)}: use 1 to 64 letters, digits, '_', '-' or '.'`,
+      );
+    }
+    this.meshIndex = `{${prefix}}:meshes`;
+    this.channel = `{${prefix}}:events`;
+  }
+
+  /** The hash tag of a mesh: `{<prefix>:<mesh>}`. */
+  meshTag(mesh: string): string {
+    return `{${this.prefix}:${mesh}}`;
+  }
+
+  /** The Mesh record. */
+  mesh(mesh: string): string {
+    return `${this.meshTag(mesh)}:mesh`;
+  }
+
+  /** The mesh's version counter. */
+  version(mesh: string): string {
+    return `${this.meshTag(mesh)}:version`;
+  }
+
+  /** The hash of a mesh-scoped type's records in a mesh. */
+  items(mesh: string, type: AnyResourceType): string {
+    return `${this.meshTag(mesh)}:${type.name}`;
+  }
+
+  /** The sorted set of a mesh-scoped type's names in a mesh. */
+  names(mesh: string, type: AnyResourceType): string {
+    return `${this.meshTag(mesh)}:${type.name}:names`;
+  }
+
+  /** Every key a mesh can have, in the order the mesh deletion script takes them. */
+  allOfMesh(mesh: string): string[] {
+    return [
+      this.mesh(mesh),
+      this.version(mesh),
+      ...meshScopedTypes.flatMap((type) => [this.items(mesh, type), this.names(mesh, type)]),
+    ];
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The Lua scripts: every write is one script, so it is atomic (on one
+ * node, over keys of one mesh's hash-tag slot) and publishes its change
+ * event in the same step. Replies are arrays whose first element says
+ * what happened: `ok`, `exists`, `nomesh`, `notfound`, `conflict`, `absent`.
+ */
+import { createHash } from "node:crypto";
+import { ReplyError, type Cluster, type Redis } from "ioredis";
+
+/** A standalone/Sentinel connection or a cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** Whether an error is an error reply from Redis (as opposed to a connection failure). */
+export function isReplyError(error: unknown): error is Error {
+  // ioredis declares ReplyError as `any`; it is the redis-errors class.
+  return error instanceof (ReplyError as ErrorConstructor);
+}
+
+/** One Lua script, run by SHA with a fallback to its source when the server does not know it yet. */
+export class RedisScript {
+  readonly sha: string;
+
+  constructor(
+    readonly name: string,
+    readonly lua: string,
+  ) {
+    this.sha = createHash("sha1").update(lua).digest("hex");
+  }
+
+  /** Runs the script; all `keys` must share one hash-tag slot. */
+  async run(
+    client: RedisClient,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(isReplyError(error) && error.message.startsWith("NOSCRIPT"))) throw error;
+      return await client.eval(this.lua, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+const HELPERS = `
+local function version_of(record)
+  return string.match(record, '^(%d+) ')
+end
+
+-- Names, meshes and types are validated before they reach a script, so they need no JSON escaping.
+local function publish(channel, kind, rtype, mesh, name, version)
+  redis.call('PUBLISH', channel, '{"kind":"' .. kind .. '","type":"' .. rtype .. '","mesh":"' .. mesh ..
+    '","name":"' .. name .. '","version":"' .. version .. '"}')
+end
+
+-- A mesh's counter is seeded from the server clock (microseconds) whenever it is (re)born, so
+-- a mesh deleted and created again never hands out a version it handed out before.
+local function next_version(counter)
+  if redis.call('EXISTS', counter) == 0 then
+    local now = redis.call('TIME')
+    redis.call('SET', counter, now[1] .. string.sub('00000' .. now[2], -6))
+  end
+  redis.call('INCR', counter)
+  return redis.call('GET', counter)
+end
+`;
+
+const script = (name: string, body: string): RedisScript => new RedisScript(name, HELPERS + body);
+
+/** KEYS: mesh record, counter. ARGV: mesh name, JSON, channel. */
+export const createMeshScript = script(
+  "createMesh",
+  `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+local version = next_version(KEYS[2])
+redis.call('SET', KEYS[1], version .. ' ' .. ARGV[2])
+publish(ARGV[3], 'created', 'Mesh', ARGV[1], ARGV[1], version)
+return {'ok', version}
+`,
+);
+
+/** KEYS: items hash, names zset, counter, mesh record. ARGV: type, mesh, name, JSON, channel. */
+export const createResourceScript = script(
+  "createResource",
+  `
+if redis.call('EXISTS', KEYS[4]) == 0 then return {'nomesh'} end
+if redis.call('HEXISTS', KEYS[1], ARGV[3]) == 1 then return {'exists'} end
+local version = next_version(KEYS[3])
+redis.call('HSET', KEYS[1], ARGV[3], version .. ' ' .. ARGV[4])
+redis.call('ZADD', KEYS[2], 0, ARGV[3])
+publish(ARGV[5], 'created', ARGV[1], ARGV[2], ARGV[3], version)
+return {'ok', version}
+`,
+);
+
+/**
+ * KEYS: record key (mesh record, or items hash), counter.
+ * ARGV: type, mesh, name, hash field ('' for a mesh record), expected version ('' for any),
+ * JSON up to creationTime's value, JSON after it, channel, creationTime to use if the record has none.
+ * The new record keeps the old record's creationTime, which the client cannot know without a read.
+ */
+export const updateScript = script(
+  "update",
+  `
+local old
+if ARGV[4] == '' then old = redis.call('GET', KEYS[1]) else old = redis.call('HGET', KEYS[1], ARGV[4]) end
+if not old then return {'notfound'} end
+local current = version_of(old) or ''
+if ARGV[5] ~= '' and ARGV[5] ~= current then return {'conflict', current} end
+local created = string.match(old, '"creationTime":"([%dTZ:.+-]+)"') or ARGV[9]
+local version = next_version(KEYS[2])
+local record = version .. ' ' .. ARGV[6] .. created .. ARGV[7]
+if ARGV[4] == '' then redis.call('SET', KEYS[1], record) else redis.call('HSET', KEYS[1], ARGV[4], record) end
+publish(ARGV[8], 'updated', ARGV[1], ARGV[2], ARGV[3], version)
+return {'ok', version, created}
+`,
+);
+
+/** KEYS: items hash, names zset. ARGV: type, mesh, name, expected version ('' for any), channel. */
+export const deleteResourceScript = script(
+  "deleteResource",
+  `
+local old = redis.call('HGET', KEYS[1], ARGV[3])
+if not old then return {'notfound'} end
+local current = version_of(old) or ''
+if ARGV[4] ~= '' and ARGV[4] ~= current then return {'conflict', current} end
+redis.call('HDEL', KEYS[1], ARGV[3])
+redis.call('ZREM', KEYS[2], ARGV[3])
+publish(ARGV[5], 'deleted', ARGV[1], ARGV[2], ARGV[3], current)
+return {'ok', current}
+`,
+);
+
+/**
+ * KEYS: mesh record, counter, then per mesh-scoped type its items hash and names zset.
+ * ARGV: mesh, expected version ('' for any), channel, then the type names in KEYS order.
+ * Deletes the mesh's resources even when the mesh record is gone, so nothing is left behind;
+ * publishes a deletion per resource (types in order, names in order), then the mesh's.
+ */
+export const deleteMeshScript = script(
+  "deleteMesh",
+  `
+local old = redis.call('GET', KEYS[1])
+local current = ''
+if old then current = version_of(old) or '' end
+if ARGV[2] ~= '' then
+  if not old then return {'notfound'} end
+  if ARGV[2] ~= current then return {'conflict', current} end
+end
+for t = 4, #ARGV do
+  local items = KEYS[2 * (t - 3) + 1]
+  local names = KEYS[2 * (t - 3) + 2]
+  local all = redis.call('ZRANGE', names, 0, -1)
+  for first = 1, #all, 500 do
+    local chunk = {unpack(all, first, math.min(first + 499, #all))}
+    local records = redis.call('HMGET', items, unpack(chunk))
+    for i = 1, #chunk do
+      if records[i] then publish(ARGV[3], 'deleted', ARGV[t], ARGV[1], chunk[i], version_of(records[i]) or '') end
+    end
+  end
+  redis.call('UNLINK', items, names)
+end
+redis.call('UNLINK', KEYS[2])
+if not old then return {'absent'} end
+redis.call('UNLINK', KEYS[1])
+publish(ARGV[3], 'deleted', 'Mesh', ARGV[1], ARGV[1], current)
+return {'ok', current}
+`,
+);
+
+/**
+ * A page of one type in one mesh, read atomically in one round trip.
+ * KEYS: names zset, items hash. ARGV: ZRANGEBYLEX start ('-' or '(<name>'), page size.
+ * Reply: total, 1 when more names follow, then name and record pairs.
+ */
+export const resourcePageScript = script(
+  "resourcePage",
+  `
+local size = tonumber(ARGV[2])
+local names = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '+', 'LIMIT', 0, size + 1)
+local more = 0
+if #names > size then
+  more = 1
+  names[#names] = nil
+end
+local reply = {redis.call('ZCARD', KEYS[1]), more}
+if #names > 0 then
+  local records = redis.call('HMGET', KEYS[2], unpack(names))
+  for i = 1, #names do
+    reply[2 * i + 1] = names[i]
+    reply[2 * i + 2] = records[i]
+  end
+end
+return reply
+`,
+);
+
+/**
+ * A page of the mesh index. KEYS: index. ARGV: ZRANGEBYLEX start, page size.
+ * Reply: total, 1 when more names follow, then the names.
+ */
+export const meshIndexPageScript = script(
+  "meshIndexPage",
+  `
+local size = tonumber(ARGV[2])
+local names = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '+', 'LIMIT', 0, size + 1)
+local more = 0
+if #names > size then
+  more = 1
+  names[#names] = nil
+end
+local reply = {redis.call('ZCARD', KEYS[1]), more}
+for i = 1, #names do reply[i + 2] = names[i] end
+return reply
+`,
+);

@@ -1,0 +1,205 @@
+import { DataplaneType, MeshType } from "@kuma-ts/model";
+import { startRedisSentinel, startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ResourceStore } from "../contract.js";
+import { CorruptedValueError, StoreUnavailableError } from "../errors.js";
+import { describeRedisConcurrency } from "../test-support/concurrency-suite.js";
+import { describeStoreContract } from "../test-support/contract-suite.js";
+import { redisFixture, scanKeys, uniquePrefix } from "../test-support/redis.js";
+import { dataplane, mesh, trafficRoute } from "../test-support/resources.js";
+import type { RedisStoreOptions } from "./options.js";
+import { createRedisStore } from "./store.js";
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const node = () => [{ host: redis.host, port: redis.port }];
+
+describeStoreContract(
+  "Redis standalone",
+  redisFixture(() => ({ url: redis.url })),
+  { sharedBackend: true },
+);
+describeRedisConcurrency("Redis standalone", () => ({ url: redis.url }), node);
+
+describe("the Redis store on a standalone server", () => {
+  const opened: ResourceStore[] = [];
+  const open = (options: RedisStoreOptions = {}): ResourceStore => {
+    const store = createRedisStore({ url: redis.url, keyPrefix: uniquePrefix(), ...options });
+    opened.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+  });
+
+  it("keeps a mesh's keys under its hash tag and the mesh index under the prefix's", async () => {
+    const prefix = uniquePrefix("layout");
+    const store = open({ keyPrefix: prefix });
+    await store.create(mesh("default"));
+    await store.create(dataplane("default", "dp-1"));
+    await store.create(trafficRoute("default", "route"));
+    expect(await scanKeys(node(), `*${prefix}*`)).toEqual(
+      [
+        `{${prefix}:default}:Dataplane`,
+        `{${prefix}:default}:Dataplane:names`,
+        `{${prefix}:default}:TrafficRoute`,
+        `{${prefix}:default}:TrafficRoute:names`,
+        `{${prefix}:default}:mesh`,
+        `{${prefix}:default}:version`,
+        `{${prefix}}:meshes`,
+      ].sort(),
+    );
+    const admin = new Redis(redis.port);
+    try {
+      const record = await admin.hget(`{${prefix}:default}:Dataplane`, "dp-1");
+      const stored = await store.get(DataplaneType, "default", "dp-1");
+      expect(record).toBe(`${stored?.version} ${stored?.json}`);
+      expect(
+        await admin.zrange(`{${prefix}:default}:Dataplane:names`, 0, -1, "WITHSCORES"),
+      ).toEqual(["dp-1", "0"]);
+      expect(await admin.zrange(`{${prefix}}:meshes`, 0, -1)).toEqual(["default"]);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it("keeps stores with different key prefixes apart on one Redis", async () => {
+    const a = open({ keyPrefix: uniquePrefix("a") });
+    const b = open({ keyPrefix: uniquePrefix("b") });
+    await a.create(mesh("shared-name"));
+    expect(await b.get(MeshType, undefined, "shared-name")).toBeUndefined();
+    expect((await b.list(MeshType, undefined)).total).toBe(0);
+    await b.create(mesh("shared-name"));
+    await a.deleteMesh("shared-name");
+    expect(await b.get(MeshType, undefined, "shared-name")).toBeDefined();
+  });
+
+  it("refuses a key prefix that could break the key layout", () => {
+    for (const keyPrefix of ["", "a:b", "{a}", "a b", "x".repeat(65)]) {
+      expect(() => createRedisStore({ url: redis.url, keyPrefix })).toThrow(TypeError);
+    }
+  });
+
+  it("fails with CorruptedValueError naming the key when a stored value does not decode", async () => {
+    const prefix = uniquePrefix("corrupt");
+    const store = open({ keyPrefix: prefix });
+    await store.create(mesh("m"));
+    await store.create(dataplane("m", "dp-1"));
+    const admin = new Redis(redis.port);
+    try {
+      const key = `{${prefix}:m}:Dataplane`;
+      for (const garbage of [
+        "not json",
+        "12 {not json",
+        '7 {"type":"Dataplane","mesh":"m","name":"dp-1","bogus":1}',
+        '7 {"type":"Dataplane","mesh":"m","name":"other"}',
+      ]) {
+        await admin.hset(key, "dp-1", garbage);
+        const error = await store.get(DataplaneType, "m", "dp-1").catch((e: unknown) => e);
+        expect(error, garbage).toBeInstanceOf(CorruptedValueError);
+        expect(error).toMatchObject({ code: "CORRUPTED", key });
+        expect((error as Error).message).toContain(key);
+        expect((error as Error).message).toContain("dp-1");
+        await expect(store.list(DataplaneType, "m")).rejects.toBeInstanceOf(CorruptedValueError);
+      }
+      await admin.set(`{${prefix}:m}:mesh`, "1 []");
+      await expect(store.get(MeshType, undefined, "m")).rejects.toThrow(`{${prefix}:m}:mesh`);
+      // An update repairs a damaged record rather than failing on it.
+      await store.update(mesh("m"));
+      expect(await store.get(MeshType, undefined, "m")).toBeDefined();
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it("reads a page of 10 from 500 items in one round trip that touches only the page", async () => {
+    const prefix = uniquePrefix("page");
+    const store = open({ keyPrefix: prefix });
+    await store.create(mesh("m"));
+    await Promise.all(
+      Array.from({ length: 500 }, (_, i) => store.create(dataplane("m", `dp-${i}`))),
+    );
+    const first = await store.list(DataplaneType, "m", { size: 10 });
+    const monitor = await new Redis(redis.port).monitor();
+    const seen: { args: string[]; source: string }[] = [];
+    monitor.on("monitor", (_time: string, args: string[], source: string) => {
+      if (args.some((arg) => arg.includes(prefix))) seen.push({ args, source });
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const page = await store.list(DataplaneType, "m", { size: 10, offset: first.nextOffset });
+      expect(page.items).toHaveLength(10);
+      expect(page.total).toBe(500);
+      const got = await store.get(DataplaneType, "m", "dp-42");
+      expect(got).toBeDefined();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      monitor.disconnect();
+    }
+    const fromClient = seen.filter((c) => c.source !== "lua").map((c) => c.args[0]?.toLowerCase());
+    expect(fromClient).toEqual(["evalsha", "hget"]);
+    const hmget = seen.filter((c) => c.source === "lua" && c.args[0]?.toLowerCase() === "hmget");
+    expect(hmget).toHaveLength(1);
+    expect(hmget[0]?.args).toHaveLength(2 + 10);
+  });
+
+  it("connects with a password and reports a wrong one as unavailable", async () => {
+    const secured = await startRedisServer({ args: ["--requirepass", "s3cret"] });
+    try {
+      const good = open({ url: secured.url, password: "s3cret" });
+      await good.create(mesh("m"));
+      const inUrl = open({ url: `redis://:s3cret@127.0.0.1:${secured.port}/0` });
+      await inUrl.ping();
+      const bad = open({ url: secured.url, password: "wrong", commandTimeoutMs: 500 });
+      await expect(bad.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+      await secured.stop();
+    }
+  });
+
+  it("finds the master through Sentinel", async () => {
+    const sentinel = await startRedisSentinel({ masterPort: redis.port });
+    try {
+      const store = open({
+        mode: "sentinel",
+        nodes: [`127.0.0.1:${sentinel.port}`],
+        sentinelMasterName: sentinel.masterName,
+      });
+      await store.create(mesh("via-sentinel"));
+      expect((await store.get(MeshType, undefined, "via-sentinel"))?.resource.name).toBe(
+        "via-sentinel",
+      );
+    } finally {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+      await sentinel.stop();
+    }
+  });
+
+  it("fails with StoreUnavailableError within the command timeout when nothing listens", async () => {
+    const gone = await startRedisServer();
+    const url = gone.url;
+    await gone.stop();
+    const store = open({ url, commandTimeoutMs: 300, connectTimeoutMs: 300 });
+    const started = Date.now();
+    const results = await Promise.allSettled([
+      store.ping(),
+      store.get(MeshType, undefined, "m"),
+      store.create(mesh("m")),
+      store.list(DataplaneType, "m", { size: 5 }),
+      store.watch(() => undefined),
+    ]);
+    expect(Date.now() - started).toBeLessThan(300 + 400);
+    for (const result of results) {
+      expect(result.status).toBe("rejected");
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+    }
+  });
+});

@@ -1,0 +1,476 @@
+/**
+ * The Redis engine: the store of deployments with several control planes.
+ * Every write is one Lua script (scripts.ts) over the keys of one mesh
+ * (keys.ts); reads are single commands or one read-only script; every
+ * operation goes through RedisConnection.run, which bounds it by the
+ * command timeout and turns outages into StoreUnavailableError.
+ */
+import {
+  isValidName,
+  meshScopedTypes,
+  timestampOf,
+  type AnyResourceType,
+  type Resource,
+  type ResourceOf,
+} from "@kuma-ts/model";
+import { ChangeListeners } from "../change-listeners.js";
+import type {
+  ChangeEvent,
+  ListOptions,
+  ListResult,
+  ResourceStore,
+  StoredResource,
+  Unwatch,
+  WriteOptions,
+} from "../contract.js";
+import { checkPageSize, decodeCursor, encodeCursor } from "../cursor.js";
+import {
+  MeshNotFoundError,
+  ResourceAlreadyExistsError,
+  ResourceNotFoundError,
+  StoreUnavailableError,
+  VersionConflictError,
+} from "../errors.js";
+import { FilteredPage } from "../filtered-page.js";
+import {
+  assertStorable,
+  scopeMesh,
+  stampResource,
+  storedResource,
+  typeOf,
+} from "../stored-resource.js";
+import { RedisConnection } from "./connection.js";
+import { parseChangeEvent } from "./events.js";
+import { RedisKeys } from "./keys.js";
+import { createRedisClient, REDIS_DEFAULTS, type RedisStoreOptions } from "./options.js";
+import {
+  createMeshScript,
+  createResourceScript,
+  deleteMeshScript,
+  deleteResourceScript,
+  meshIndexPageScript,
+  resourcePageScript,
+  updateScript,
+  type RedisClient,
+} from "./scripts.js";
+import { decodeRecord } from "./values.js";
+
+/** How many names one page script reads at most; larger pages take several round trips. */
+const BATCH = 1000;
+
+type Reply = (string | number | null)[];
+
+/** The raw page of a collection: total, whether more follow, and (name, record) pairs. */
+interface RawPage {
+  readonly total: number;
+  readonly more: boolean;
+  readonly entries: [name: string, record: string | null][];
+}
+
+/**
+ * Creates a store on Redis (standalone, Sentinel or Cluster). It connects
+ * in the background and reconnects by itself; while Redis is unreachable
+ * every operation fails with StoreUnavailableError within
+ * `commandTimeoutMs`.
+ *
+ * @example
+ * const store = createRedisStore({ url: "redis://127.0.0.1:6379/0", keyPrefix: "kuma" });
+ * await store.ping();
+ */
+export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore {
+  const keys = new RedisKeys(options.keyPrefix ?? REDIS_DEFAULTS.keyPrefix);
+  const now = options.now ?? (() => new Date());
+  const connection = new RedisConnection(
+    createRedisClient(options),
+    options.commandTimeoutMs ?? REDIS_DEFAULTS.commandTimeoutMs,
+  );
+  const feed = new ChangeFeed(connection, keys.channel);
+  const run = <T>(operation: string, work: (client: RedisClient) => Promise<T>): Promise<T> =>
+    connection.run(operation, work);
+
+  /** Where a resource's record lives. */
+  const recordKey = (type: AnyResourceType, mesh: string | undefined, name: string) =>
+    mesh === undefined ? { key: keys.mesh(name) } : { key: keys.items(mesh, type), field: name };
+
+  const decode = <T extends AnyResourceType>(
+    type: T,
+    mesh: string | undefined,
+    name: string,
+    record: string | null,
+  ): StoredResource<ResourceOf<T>> | undefined =>
+    record === null
+      ? undefined
+      : decodeRecord(type, mesh, name, record, recordKey(type, mesh, name));
+
+  /** Reads Mesh records in parallel: one command each, batched per node by auto-pipelining. */
+  const readMeshes = (client: RedisClient, names: readonly string[]): Promise<(string | null)[]> =>
+    Promise.all(names.map((name) => client.get(keys.mesh(name))));
+
+  /** A page of one type in one mesh, `size` at most, after `after`. */
+  const resourcePage = async (
+    client: RedisClient,
+    type: AnyResourceType,
+    mesh: string,
+    after: string | undefined,
+    size: number,
+  ): Promise<RawPage> => {
+    const reply = (await resourcePageScript.run(
+      client,
+      [keys.names(mesh, type), keys.items(mesh, type)],
+      [after === undefined ? "-" : `(${after}`, size],
+    )) as Reply;
+    const entries: RawPage["entries"] = [];
+    for (let i = 2; i < reply.length; i += 2)
+      entries.push([String(reply[i]), reply[i + 1] as string | null]);
+    return { total: Number(reply[0]), more: reply[1] === 1, entries };
+  };
+
+  /**
+   * A page of meshes, `size` at most, after `after`: names from the index,
+   * records read in parallel. Index entries without a Mesh (a creation or a
+   * deletion under way, or interrupted) are skipped, and more names are
+   * read in their place.
+   */
+  const meshPage = async (
+    client: RedisClient,
+    after: string | undefined,
+    size: number,
+  ): Promise<RawPage> => {
+    const entries: [string, string][] = [];
+    let total = 0;
+    let first = true;
+    let more = true;
+    let cursor = after;
+    while (more && entries.length < size) {
+      const reply = (await meshIndexPageScript.run(
+        client,
+        [keys.meshIndex],
+        [cursor === undefined ? "-" : `(${cursor}`, size - entries.length],
+      )) as Reply;
+      if (first) total = Number(reply[0]);
+      first = false;
+      more = reply[1] === 1;
+      const names = reply.slice(2).map(String);
+      const records = await readMeshes(client, names);
+      names.forEach((name, i) => {
+        const record = records[i];
+        if (record !== null && record !== undefined) entries.push([name, record]);
+      });
+      cursor = names[names.length - 1] ?? cursor;
+    }
+    return { total, more, entries };
+  };
+
+  /** Reads a whole collection, `BATCH` names at a time, offering each item in name order. */
+  const scan = async <T extends AnyResourceType>(
+    type: T,
+    mesh: string | undefined,
+    offer: (item: StoredResource<ResourceOf<T>>) => void,
+  ): Promise<void> => {
+    let after: string | undefined;
+    for (;;) {
+      const page = await run(`list ${type.pluralName}`, (client) =>
+        mesh === undefined
+          ? meshPage(client, after, BATCH)
+          : resourcePage(client, type, mesh, after, BATCH),
+      );
+      for (const [name, record] of page.entries) {
+        const item = decode(type, mesh, name, record);
+        if (item) offer(item);
+      }
+      const last = page.entries[page.entries.length - 1];
+      if (!page.more || !last) return;
+      after = last[0];
+    }
+  };
+
+  const list = async <T extends AnyResourceType>(
+    type: T,
+    meshArgument: string | undefined,
+    options: ListOptions<ResourceOf<T>> = {},
+  ): Promise<ListResult<ResourceOf<T>>> => {
+    const mesh = scopeMesh(type, meshArgument);
+    const size = checkPageSize(options.size);
+    const after = options.offset === undefined ? undefined : decodeCursor(options.offset);
+    if (mesh !== undefined && !isValidName(mesh)) return { items: [], total: 0 };
+    if (options.filter) {
+      const page = new FilteredPage(after, size, options.filter);
+      await scan(type, mesh, (item) => page.offer(item));
+      return page.result();
+    }
+    const items: StoredResource<ResourceOf<T>>[] = [];
+    let total: number | undefined;
+    let cursor = after;
+    let more = true;
+    // One round trip per BATCH items of the page (a single one for the usual page sizes).
+    while (more && (size === undefined || items.length < size)) {
+      const want = Math.min(BATCH, size === undefined ? BATCH : size - items.length);
+      const page = await run(`list ${type.pluralName}`, (client) =>
+        mesh === undefined
+          ? meshPage(client, cursor, want)
+          : resourcePage(client, type, mesh, cursor, want),
+      );
+      total ??= page.total;
+      more = page.more;
+      for (const [name, record] of page.entries) {
+        const item = decode(type, mesh, name, record);
+        if (item) items.push(item);
+      }
+      const last = page.entries[page.entries.length - 1];
+      if (!last) break;
+      cursor = last[0];
+    }
+    const last = items[items.length - 1];
+    if (size === undefined) return { items, total: items.length };
+    return more && last
+      ? { items, total: total ?? items.length, nextOffset: encodeCursor(last.resource.name) }
+      : { items, total: total ?? items.length };
+  };
+
+  return {
+    async get<T extends AnyResourceType>(type: T, meshArgument: string | undefined, name: string) {
+      const mesh = scopeMesh(type, meshArgument);
+      if (!isValidName(name) || (mesh !== undefined && !isValidName(mesh))) return undefined;
+      const record = await run(`get ${type.name}`, (client) =>
+        mesh === undefined
+          ? client.get(keys.mesh(name))
+          : client.hget(keys.items(mesh, type), name),
+      );
+      return decode(type, mesh, name, record);
+    },
+
+    async getMany<T extends AnyResourceType>(
+      type: T,
+      meshArgument: string | undefined,
+      names: readonly string[],
+    ) {
+      const mesh = scopeMesh(type, meshArgument);
+      const valid = names.filter(
+        (name) => isValidName(name) && (mesh === undefined || isValidName(mesh)),
+      );
+      if (valid.length === 0) return names.map(() => undefined);
+      const records = await run(`get ${type.pluralName}`, (client) =>
+        mesh === undefined
+          ? readMeshes(client, valid)
+          : client.hmget(keys.items(mesh, type), ...valid),
+      );
+      const byName = new Map(valid.map((name, i) => [name, records[i] ?? null]));
+      return names.map((name) => decode(type, mesh, name, byName.get(name) ?? null));
+    },
+
+    list,
+
+    async create<R extends Resource>(resource: R): Promise<StoredResource<R>> {
+      const type = typeOf(resource);
+      assertStorable(type, resource);
+      const time = timestampOf(now());
+      const stamped = stampResource(type, resource, time, time);
+      const name = resource.name;
+      if (type.scope === "global") {
+        const reply = await run("create Mesh", async (client) => {
+          // Index first, then the mesh: a crash in between leaves an index entry readers skip.
+          await client.zadd(keys.meshIndex, 0, name);
+          const result = (await createMeshScript.run(
+            client,
+            [keys.mesh(name), keys.version(name)],
+            [name, stamped.json, keys.channel],
+          )) as Reply;
+          // A deletion of an earlier mesh of this name may have removed the entry meanwhile.
+          if (result[0] === "ok") await client.zadd(keys.meshIndex, 0, name);
+          return result;
+        });
+        if (reply[0] === "exists") throw new ResourceAlreadyExistsError(type.name, undefined, name);
+        return storedResource(stamped.resource, String(reply[1]), stamped.json);
+      }
+      const mesh = (resource as { mesh: string }).mesh;
+      const reply = (await run(`create ${type.name}`, (client) =>
+        createResourceScript.run(
+          client,
+          [keys.items(mesh, type), keys.names(mesh, type), keys.version(mesh), keys.mesh(mesh)],
+          [type.name, mesh, name, stamped.json, keys.channel],
+        ),
+      )) as Reply;
+      if (reply[0] === "nomesh") throw new MeshNotFoundError(mesh);
+      if (reply[0] === "exists") throw new ResourceAlreadyExistsError(type.name, mesh, name);
+      return storedResource(stamped.resource, String(reply[1]), stamped.json);
+    },
+
+    async update<R extends Resource>(
+      resource: R,
+      options?: WriteOptions,
+    ): Promise<StoredResource<R>> {
+      const type = typeOf(resource);
+      assertStorable(type, resource);
+      const name = resource.name;
+      const mesh = type.scope === "mesh" ? (resource as { mesh: string }).mesh : undefined;
+      const time = timestampOf(now());
+      // The script puts the stored creationTime between these two halves of the new JSON.
+      const stamped = stampResource(type, resource, time, time);
+      const json = stamped.json;
+      const marker = '"creationTime":"';
+      const at = json.indexOf(marker) + marker.length;
+      const head = json.slice(0, at);
+      const tail = json.slice(json.indexOf('"', at));
+      const { key, field } = recordKey(type, mesh, name);
+      const reply = (await run(`update ${type.name}`, (client) =>
+        updateScript.run(
+          client,
+          [key, keys.version(mesh ?? name)],
+          [
+            type.name,
+            mesh ?? name,
+            name,
+            field ?? "",
+            options?.expectVersion ?? "",
+            head,
+            tail,
+            keys.channel,
+            time,
+          ],
+        ),
+      )) as Reply;
+      if (reply[0] === "notfound") throw new ResourceNotFoundError(type.name, mesh, name);
+      if (reply[0] === "conflict") {
+        throw new VersionConflictError(
+          options?.expectVersion ?? "",
+          (reply[1] as string) || undefined,
+        );
+      }
+      const creationTime = String(reply[2]);
+      return storedResource(
+        { ...stamped.resource, creationTime },
+        String(reply[1]),
+        head + creationTime + tail,
+      );
+    },
+
+    async delete(
+      type: AnyResourceType,
+      meshArgument: string | undefined,
+      name: string,
+      options?: WriteOptions,
+    ) {
+      const mesh = scopeMesh(type, meshArgument);
+      if (!isValidName(name) || (mesh !== undefined && !isValidName(mesh))) {
+        throw new ResourceNotFoundError(type.name, mesh, name);
+      }
+      if (mesh === undefined) {
+        const reply = await deleteMesh(name, options?.expectVersion ?? "");
+        if (reply[0] === "notfound" || reply[0] === "absent")
+          throw new ResourceNotFoundError(type.name, mesh, name);
+        if (reply[0] === "conflict") {
+          throw new VersionConflictError(
+            options?.expectVersion ?? "",
+            (reply[1] as string) || undefined,
+          );
+        }
+        return;
+      }
+      const reply = (await run(`delete ${type.name}`, (client) =>
+        deleteResourceScript.run(
+          client,
+          [keys.items(mesh, type), keys.names(mesh, type)],
+          [type.name, mesh, name, options?.expectVersion ?? "", keys.channel],
+        ),
+      )) as Reply;
+      if (reply[0] === "notfound") throw new ResourceNotFoundError(type.name, mesh, name);
+      if (reply[0] === "conflict") {
+        throw new VersionConflictError(
+          options?.expectVersion ?? "",
+          (reply[1] as string) || undefined,
+        );
+      }
+    },
+
+    async deleteMesh(name: string): Promise<boolean> {
+      if (!isValidName(name)) return false;
+      return (await deleteMesh(name, ""))[0] === "ok";
+    },
+
+    watch: (listener) => feed.watch(listener),
+
+    async ping(): Promise<void> {
+      await run("ping", (client) => client.ping());
+    },
+
+    async close(): Promise<void> {
+      await feed.close();
+      await connection.close();
+    },
+  };
+
+  /** Deletes a mesh and its resources, then its index entry (put back if the mesh was created meanwhile). */
+  async function deleteMesh(name: string, expectVersion: string): Promise<Reply> {
+    return await run("delete Mesh", async (client) => {
+      const reply = (await deleteMeshScript.run(client, keys.allOfMesh(name), [
+        name,
+        expectVersion,
+        keys.channel,
+        ...meshScopedTypes.map((type) => type.name),
+      ])) as Reply;
+      if (reply[0] === "ok" || reply[0] === "absent") {
+        await client.zrem(keys.meshIndex, name);
+        if ((await client.exists(keys.mesh(name))) === 1)
+          await client.zadd(keys.meshIndex, 0, name);
+      }
+      return reply;
+    });
+  }
+}
+
+/** The change feed: one subscriber connection, opened on the first watch, shared by every listener. */
+class ChangeFeed {
+  private readonly listeners = new ChangeListeners();
+  private subscriber: RedisConnection | undefined;
+  private subscribed: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly connection: RedisConnection,
+    private readonly channel: string,
+  ) {}
+
+  async watch(listener: (event: ChangeEvent) => void): Promise<Unwatch> {
+    if (this.closed) throw new StoreUnavailableError("the Redis store is closed (watch)");
+    const unwatch = this.listeners.add(listener);
+    try {
+      await this.subscribe();
+    } catch (error) {
+      await unwatch();
+      throw error;
+    }
+    return unwatch;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    this.subscribed = undefined;
+    await subscriber?.close();
+  }
+
+  private subscribe(): Promise<void> {
+    if (this.subscribed) return this.subscribed;
+    const subscriber = this.connection.duplicate();
+    this.subscriber = subscriber;
+    subscriber.client.on("message", (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      const event = parseChangeEvent(message);
+      if (event) this.listeners.emit(event);
+    });
+    // ioredis subscribes again by itself after a reconnection.
+    this.subscribed = subscriber
+      .run("watch", async (client) => {
+        await client.subscribe(this.channel);
+      })
+      .catch(async (error: unknown) => {
+        this.subscribed = undefined;
+        this.subscriber = undefined;
+        await subscriber.close();
+        throw error;
+      });
+    return this.subscribed;
+  }
+}
