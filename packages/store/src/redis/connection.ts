@@ -17,9 +17,16 @@ export class RedisConnection {
   private lastError: Error | undefined;
   private readyWaiter: Promise<void> | undefined;
 
+  /**
+   * `commandsBounded`: whether ioredis itself bounds each command on a
+   * ready connection by the timeout (standalone and Sentinel connections
+   * with no offline queue; not a cluster, whose redirections and retries
+   * can take longer than one command's timeout).
+   */
   constructor(
     readonly client: RedisClient,
     readonly timeoutMs: number,
+    private readonly commandsBounded: boolean,
   ) {
     // ioredis reports every failed reconnection attempt; run() turns the state into errors.
     client.on("error", (error: Error) => {
@@ -29,7 +36,7 @@ export class RedisConnection {
 
   /** A second connection to the same Redis, with the same settings. */
   duplicate(): RedisConnection {
-    return new RedisConnection(this.client.duplicate(), this.timeoutMs);
+    return new RedisConnection(this.client.duplicate(), this.timeoutMs, this.commandsBounded);
   }
 
   /**
@@ -37,10 +44,24 @@ export class RedisConnection {
    * be ready (never queueing commands), rejects with StoreUnavailableError
    * once the command timeout has passed, and translates connection errors.
    * `work` should only talk to Redis: decoding happens outside, so that a
-   * bug in it is not mistaken for an outage.
+   * bug in it is not mistaken for an outage. `oneStep` says that `work`
+   * sends its commands at once (none waits for another's reply), so that
+   * ioredis's per-command timeout already bounds it: the common case then
+   * skips a timer of its own.
    */
-  async run<T>(operation: string, work: (client: RedisClient) => Promise<T>): Promise<T> {
+  async run<T>(
+    operation: string,
+    work: (client: RedisClient) => Promise<T>,
+    { oneStep = false }: { oneStep?: boolean } = {},
+  ): Promise<T> {
     if (this.closed) throw new StoreUnavailableError(`the Redis store is closed (${operation})`);
+    if (oneStep && this.commandsBounded && this.client.status === "ready") {
+      try {
+        return await work(this.client);
+      } catch (error) {
+        throw this.translate(error, operation);
+      }
+    }
     let timer: NodeJS.Timeout | undefined;
     const expiry = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {

@@ -83,10 +83,16 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
   const connection = new RedisConnection(
     createRedisClient(options),
     options.commandTimeoutMs ?? REDIS_DEFAULTS.commandTimeoutMs,
+    options.mode !== "cluster",
   );
   const feed = new ChangeFeed(connection, keys.channel);
   const run = <T>(operation: string, work: (client: RedisClient) => Promise<T>): Promise<T> =>
     connection.run(operation, work);
+  /** For operations that send their commands at once (a GET, a script): the usual case, kept cheap. */
+  const runOneStep = <T>(
+    operation: string,
+    work: (client: RedisClient) => Promise<T>,
+  ): Promise<T> => connection.run(operation, work, { oneStep: true });
 
   /** Where a resource's record lives. */
   const recordKey = (type: AnyResourceType, mesh: string | undefined, name: string) =>
@@ -169,11 +175,12 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
   ): Promise<void> => {
     let after: string | undefined;
     for (;;) {
-      const page = await run(`list ${type.pluralName}`, (client) =>
+      const page =
         mesh === undefined
-          ? meshPage(client, after, BATCH)
-          : resourcePage(client, type, mesh, after, BATCH),
-      );
+          ? await run(`list ${type.pluralName}`, (client) => meshPage(client, after, BATCH))
+          : await runOneStep(`list ${type.pluralName}`, (client) =>
+              resourcePage(client, type, mesh, after, BATCH),
+            );
       for (const [name, record] of page.entries) {
         const item = decode(type, mesh, name, record);
         if (item) offer(item);
@@ -205,11 +212,12 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     // One round trip per BATCH items of the page (a single one for the usual page sizes).
     while (more && (size === undefined || items.length < size)) {
       const want = Math.min(BATCH, size === undefined ? BATCH : size - items.length);
-      const page = await run(`list ${type.pluralName}`, (client) =>
+      const page =
         mesh === undefined
-          ? meshPage(client, cursor, want)
-          : resourcePage(client, type, mesh, cursor, want),
-      );
+          ? await run(`list ${type.pluralName}`, (client) => meshPage(client, cursor, want))
+          : await runOneStep(`list ${type.pluralName}`, (client) =>
+              resourcePage(client, type, mesh, cursor, want),
+            );
       total ??= page.total;
       more = page.more;
       for (const [name, record] of page.entries) {
@@ -231,7 +239,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     async get<T extends AnyResourceType>(type: T, meshArgument: string | undefined, name: string) {
       const mesh = scopeMesh(type, meshArgument);
       if (!isValidName(name) || (mesh !== undefined && !isValidName(mesh))) return undefined;
-      const record = await run(`get ${type.name}`, (client) =>
+      const record = await runOneStep(`get ${type.name}`, (client) =>
         mesh === undefined
           ? client.get(keys.mesh(name))
           : client.hget(keys.items(mesh, type), name),
@@ -249,7 +257,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
         (name) => isValidName(name) && (mesh === undefined || isValidName(mesh)),
       );
       if (valid.length === 0) return names.map(() => undefined);
-      const records = await run(`get ${type.pluralName}`, (client) =>
+      const records = await runOneStep(`get ${type.pluralName}`, (client) =>
         mesh === undefined
           ? readMeshes(client, valid)
           : client.hmget(keys.items(mesh, type), ...valid),
@@ -283,7 +291,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
         return storedResource(stamped.resource, String(reply[1]), stamped.json);
       }
       const mesh = (resource as { mesh: string }).mesh;
-      const reply = (await run(`create ${type.name}`, (client) =>
+      const reply = (await runOneStep(`create ${type.name}`, (client) =>
         createResourceScript.run(
           client,
           [keys.items(mesh, type), keys.names(mesh, type), keys.version(mesh), keys.mesh(mesh)],
@@ -312,7 +320,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       const head = json.slice(0, at);
       const tail = json.slice(json.indexOf('"', at));
       const { key, field } = recordKey(type, mesh, name);
-      const reply = (await run(`update ${type.name}`, (client) =>
+      const reply = (await runOneStep(`update ${type.name}`, (client) =>
         updateScript.run(
           client,
           [key, keys.version(mesh ?? name)],
@@ -366,7 +374,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
         }
         return;
       }
-      const reply = (await run(`delete ${type.name}`, (client) =>
+      const reply = (await runOneStep(`delete ${type.name}`, (client) =>
         deleteResourceScript.run(
           client,
           [keys.items(mesh, type), keys.names(mesh, type)],
@@ -390,7 +398,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     watch: (listener) => feed.watch(listener),
 
     async ping(): Promise<void> {
-      await run("ping", (client) => client.ping());
+      await runOneStep("ping", (client) => client.ping());
     },
 
     async close(): Promise<void> {

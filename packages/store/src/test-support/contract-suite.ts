@@ -38,6 +38,10 @@ const MS_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits for change events, generously: a loaded CI machine may take a while to deliver them. */
+const eventually = (check: () => void): Promise<void> =>
+  vi.waitFor(check, { timeout: 5000, interval: 10 });
+
 /** Runs the contract suite against the stores `open` makes. */
 export function describeStoreContract(
   engine: string,
@@ -558,7 +562,7 @@ export function describeStoreContract(
         const created = await store.create(dataplane("m", "dp-1"));
         const updated = await store.update(dataplane("m", "dp-1", { n: "1" }));
         await store.delete(DataplaneType, "m", "dp-1");
-        await vi.waitFor(() => expect(events).toHaveLength(4));
+        await eventually(() => expect(events).toHaveLength(4));
         expect(events).toEqual([
           { kind: "created", type: "Mesh", mesh: "m", name: "m", version: m.version },
           { kind: "created", type: "Dataplane", mesh: "m", name: "dp-1", version: created.version },
@@ -575,7 +579,7 @@ export function describeStoreContract(
         const m = await store.get(MeshType, undefined, "m");
         const events = await collect(store);
         await store.deleteMesh("m");
-        await vi.waitFor(() => expect(events).toHaveLength(4));
+        await eventually(() => expect(events).toHaveLength(4));
         expect(events).toEqual([
           { kind: "deleted", type: "Dataplane", mesh: "m", name: "a", version: a.version },
           { kind: "deleted", type: "Dataplane", mesh: "m", name: "b", version: b.version },
@@ -594,7 +598,7 @@ export function describeStoreContract(
         ).rejects.toThrow();
         await expect(store.create(dataplane("nope", "dp-1"))).rejects.toThrow();
         await store.delete(DataplaneType, "m", "dp-1");
-        await vi.waitFor(() => expect(events).toHaveLength(2));
+        await eventually(() => expect(events).toHaveLength(2));
         await sleep(50);
         expect(events.map((e) => e.kind)).toEqual(["created", "deleted"]);
       });
@@ -606,10 +610,10 @@ export function describeStoreContract(
         await store.watch((e) => kept.push(e));
         const unwatch = await store.watch((e) => dropped.push(e));
         await store.create(dataplane("m", "dp-1"));
-        await vi.waitFor(() => expect(dropped).toHaveLength(1));
+        await eventually(() => expect(dropped).toHaveLength(1));
         await unwatch();
         await store.create(dataplane("m", "dp-2"));
-        await vi.waitFor(() => expect(kept).toHaveLength(2));
+        await eventually(() => expect(kept).toHaveLength(2));
         await sleep(50);
         expect(dropped).toHaveLength(1);
       });
@@ -621,7 +625,7 @@ export function describeStoreContract(
           const peer = await peerOf(store);
           const events = await collect(peer);
           const m = await store.create(mesh("m"));
-          await vi.waitFor(() => expect(events).toHaveLength(1));
+          await eventually(() => expect(events).toHaveLength(1));
           expect(events[0]).toEqual({
             kind: "created",
             type: "Mesh",
