@@ -1,8 +1,10 @@
 /**
  * The stores every black-box suite runs against: the memory engine and a
- * real redis-server (started by @kuma-ts/redis-harness for the test file).
+ * real redis-server started by @kuma-ts/redis-harness for the test file
+ * (each store on a key prefix of its own, so tests never see each other).
  */
-import { createMemoryStore, type ResourceStore } from "@kuma-ts/store";
+import { startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
+import { createMemoryStore, createRedisStore, type ResourceStore } from "@kuma-ts/store";
 
 /** One kind of store, for `describe.each`. */
 export interface StoreBackend {
@@ -13,11 +15,13 @@ export interface StoreBackend {
   stop(): Promise<void>;
   /** A new, empty store of its own. */
   createStore(): ResourceStore;
-  /** A second store over the same data as `store` (another replica), when the engine can share data. */
+  /** Another store over the same data (a second replica); the memory engine shares the object itself. */
   peerOf(store: ResourceStore): ResourceStore;
+  /** The environment that makes `kuma-cp run` use a new, empty store of this backend. */
+  env(): Record<string, string>;
 }
 
-/** The memory engine: a replica shares the very same store object. */
+/** The memory engine. */
 export function memoryBackend(): StoreBackend {
   return {
     name: "memory",
@@ -25,10 +29,42 @@ export function memoryBackend(): StoreBackend {
     stop: async () => {},
     createStore: () => createMemoryStore(),
     peerOf: (store) => store,
+    env: () => ({ KUMA_STORE_TYPE: "memory" }),
+  };
+}
+
+let prefixes = 0;
+const uniquePrefix = (): string => `server-test-${process.pid}-${++prefixes}`;
+
+/** A real redis-server, one per test file. */
+export function redisBackend(): StoreBackend {
+  let redis: RedisServer | undefined;
+  const prefixOf = new WeakMap<ResourceStore, string>();
+  const url = (): string => {
+    if (!redis) throw new Error("the Redis backend is not started: call start() in beforeAll");
+    return redis.url;
+  };
+  const open = (keyPrefix: string): ResourceStore => {
+    const store = createRedisStore({ url: url(), keyPrefix });
+    prefixOf.set(store, keyPrefix);
+    return store;
+  };
+  return {
+    name: "redis",
+    start: async () => {
+      redis ??= await startRedisServer();
+    },
+    stop: async () => {
+      await redis?.stop();
+      redis = undefined;
+    },
+    createStore: () => open(uniquePrefix()),
+    peerOf: (store) => open(prefixOf.get(store) ?? uniquePrefix()),
+    env: () => ({ KUMA_STORE_TYPE: "redis", KUMA_STORE_REDIS_URL: url(), KUMA_STORE_REDIS_KEY_PREFIX: uniquePrefix() }),
   };
 }
 
 /** Every backend, fresh for one test file. */
 export function storeBackends(): StoreBackend[] {
-  return [memoryBackend()];
+  return [memoryBackend(), redisBackend()];
 }
