@@ -7,7 +7,10 @@ import type { AnyResourceType, Resource, ResourceOf, ResourceTypeName } from "@k
 
 /** A resource as stored: the resource (with its timestamps), its version and its wire text. */
 export interface StoredResource<R extends Resource = Resource> {
-  /** The resource, with `creationTime` and `modificationTime` set by the store. */
+  /**
+   * The resource in canonical form (as `json` decodes), with `creationTime`
+   * and `modificationTime` set by the store. Frozen: copy it to change it.
+   */
   readonly resource: R;
   /** Opaque; changes on every write. */
   readonly version: string;
@@ -17,7 +20,7 @@ export interface StoredResource<R extends Resource = Resource> {
 
 /** Options of a list. */
 export interface ListOptions<R extends Resource = Resource> {
-  /** At most this many items (the whole collection when absent). */
+  /** At most this many items (the whole collection when absent); a positive integer, else RangeError. */
   readonly size?: number;
   /** The opaque cursor of a previous page's `nextOffset`. */
   readonly offset?: string;
@@ -59,7 +62,7 @@ export type Unwatch = () => Promise<void>;
  * and is ignored (pass undefined) for the global Mesh type.
  */
 export interface ResourceStore {
-  /** The resource, or undefined when it does not exist. */
+  /** The resource, or undefined when it does not exist (or its name could never be valid). */
   get<T extends AnyResourceType>(
     type: T,
     mesh: string | undefined,
@@ -89,6 +92,8 @@ export interface ResourceStore {
    * Creates a resource. Throws ResourceAlreadyExistsError, and for a
    * mesh-scoped resource MeshNotFoundError when its mesh does not exist
    * (checked atomically with the write, so a racing mesh delete leaves no orphan).
+   * Its timestamps are the store's; names that isValidName rejects are a
+   * TypeError (the API validates them first).
    */
   create<R extends Resource>(resource: R): Promise<StoredResource<R>>;
 
@@ -109,12 +114,20 @@ export interface ResourceStore {
    */
   deleteMesh(name: string): Promise<boolean>;
 
-  /** Calls `listener` for every change made through any store sharing this backend. */
+  /**
+   * Calls `listener` for every change made through any store sharing this
+   * backend, once subscribed (when the promise resolves). Events arrive
+   * asynchronously, after the write, in the order of the writes to one mesh.
+   * A cascade reports each resource it deleted (types in registry order,
+   * names in order), then the Mesh. Events published while the backend was
+   * unreachable are lost; a listener must not throw (its error is rethrown
+   * as an uncaught exception, as an EventEmitter listener's would be).
+   */
   watch(listener: (event: ChangeEvent) => void): Promise<Unwatch>;
 
   /** Resolves when the backend answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
 
-  /** Releases connections and timers. */
+  /** Releases connections and timers; afterwards every operation throws StoreUnavailableError. */
   close(): Promise<void>;
 }
