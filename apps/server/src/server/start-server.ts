@@ -77,9 +77,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await defaultMesh.firstAttempt;
 
   const handler = createApp({ store, config, logger, metrics }).callback();
+  // Responses not yet written, so that a drain can tell their keep-alive clients to go away.
+  const unanswered = new Set<http.ServerResponse>();
   const api = createApiHttpServer(config.apiServer, (req, res) => {
-    // Keep-alive clients are told to go away while the server drains.
-    if (draining) res.setHeader("Connection", "close");
+    if (draining) {
+      res.setHeader("Connection", "close");
+    } else {
+      unanswered.add(res);
+      res.once("close", () => unanswered.delete(res));
+    }
     void handler(req, res);
   });
   const diagnostics = createDiagnosticsServer(
@@ -115,6 +121,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const drain = async (): Promise<void> => {
     draining = true;
     defaultMesh.stop();
+    for (const res of unanswered) if (!res.headersSent) res.setHeader("Connection", "close");
     logger.info("draining: waiting for in-flight requests");
     const closed = new Promise<void>((resolve) => api.close(() => resolve()));
     // Connections that finish their request become idle; close them as they do.

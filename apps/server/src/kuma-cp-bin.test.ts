@@ -1,0 +1,103 @@
+/**
+ * The real `kuma-cp` bin in a child process. turbo builds the workspace
+ * dependencies before tests (`^build`), but not this package itself, so the
+ * bin is compiled here first: the test always runs what the sources say.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { openRaw } from "./test-support/raw-connection.js";
+
+const require = createRequire(import.meta.url);
+const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+const MESH = '{"type":"Mesh","name":"in-flight"}';
+
+/** The environment of the child: the parent's, without any KUMA_ variable, plus `env`. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("KUMA_")));
+  return {
+    ...base,
+    KUMA_API_SERVER_PORT: "0",
+    KUMA_API_SERVER_INTERFACE: "127.0.0.1",
+    KUMA_DIAGNOSTICS_PORT: "0",
+    KUMA_DIAGNOSTICS_INTERFACE: "127.0.0.1",
+    ...env,
+  };
+}
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+function runBin(env: Record<string, string>): Child {
+  const child = spawn(process.execPath, ["dist/main.js", "run"], { cwd: PACKAGE_DIR, env: childEnv(env) });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { process: child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+async function apiUrlOf(child: Child): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    for (const line of child.stdout().split("\n")) {
+      if (line.includes('"kuma-cp started"')) return (JSON.parse(line) as { apiUrl: string }).apiUrl;
+    }
+    if (child.process.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`kuma-cp did not start: ${child.stderr()}${child.stdout()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("the kuma-cp bin", () => {
+  beforeAll(async () => {
+    for (const dependency of ["@kuma-ts/model", "@kuma-ts/store"]) {
+      try {
+        require.resolve(dependency);
+      } catch (error) {
+        throw new Error(`${dependency} is not built: run \`pnpm build\` (turbo builds it before \`pnpm test\`)`, { cause: error });
+      }
+    }
+    await promisify(execFile)(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+      cwd: PACKAGE_DIR,
+    });
+  }, 120_000);
+
+  it("serves the index, and on SIGTERM lets the in-flight request finish, then exits 0", async () => {
+    const child = runBin({});
+    try {
+      const apiUrl = await apiUrlOf(child);
+      const index = (await (await fetch(`${apiUrl}/`)).json()) as { tagline: string };
+      expect(index.tagline).toBe("Kuma");
+
+      const inFlight = await openRaw(apiUrl);
+      await inFlight.write(
+        `PUT /meshes/in-flight HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${MESH.length}\r\n\r\n${MESH.slice(0, 5)}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      child.process.kill("SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(child.process.exitCode).toBeNull();
+      await inFlight.write(MESH.slice(5));
+      await inFlight.waitFor(/HTTP\/1\.1 201/);
+      expect(await child.exited).toBe(0);
+      expect(child.stdout()).toContain('"msg":"kuma-cp stopped"');
+    } finally {
+      child.process.kill("SIGKILL");
+    }
+  }, 60_000);
+
+  it("exits 1 with a message naming a malformed variable", async () => {
+    const child = runBin({ KUMA_API_SERVER_READ_ONLY: "maybe" });
+    expect(await child.exited).toBe(1);
+    expect(child.stderr()).toContain("KUMA_API_SERVER_READ_ONLY");
+  }, 30_000);
+});
