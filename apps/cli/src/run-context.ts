@@ -1,0 +1,138 @@
+/**
+ * What one run of a kumactl command works with: the injected dependencies,
+ * the global flags, the configuration file and the client of the current
+ * control plane.
+ */
+import os from "node:os";
+import path from "node:path";
+import type { Command } from "commander";
+import { createClient, type ClientOptions, type Fetch, type KumaClient } from "@kuma-ts/client";
+import { parseTimestamp } from "@kuma-ts/model";
+import type { BuildInfo } from "./build-info.js";
+import { CliError } from "./errors.js";
+import { loadConfig, saveConfig, type ConfigLocation } from "./kumactl-config/config-file.js";
+import { currentControlPlane, type KumactlConfig } from "./kumactl-config/config.js";
+import { isOutputFormat, type OutputFormat } from "./output/printers.js";
+
+/** Somewhere text goes (process.stdout, a test buffer). */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** Everything kumactl touches outside itself; tests pass their own. */
+export interface KumactlDependencies {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  /** Read by `apply` without `-f` or with `-f -`. */
+  readonly stdin?: AsyncIterable<string | Uint8Array>;
+  /** Environment variables (`HOME`, `KUMACTL_NOW`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The clock, unless `KUMACTL_NOW` is set. */
+  readonly now?: () => Date;
+  /** The configuration file used without `--config-file` (`~/.kumactl/config` by default). */
+  readonly configPath?: string;
+  /** The fetch of the client, of `apply -f URL` and of the reachability check. */
+  readonly fetch?: Fetch;
+  /** Builds the client of a control plane. */
+  readonly createClient?: (options: ClientOptions) => KumaClient;
+  /** What `kumactl version` prints. */
+  readonly buildInfo?: BuildInfo;
+}
+
+/** The log levels `--log-level` accepts. */
+const LOG_LEVELS = ["off", "info", "debug"];
+
+/** One run of one command. */
+export class RunContext {
+  private config: KumactlConfig | undefined;
+
+  constructor(
+    readonly deps: KumactlDependencies,
+    readonly command: Command,
+  ) {}
+
+  private get globals(): { configFile?: string; mesh: string; logLevel: string; output?: string } {
+    return this.command.optsWithGlobals();
+  }
+
+  /** `--mesh`. */
+  get mesh(): string {
+    return this.globals.mesh;
+  }
+
+  /** Fails on a `--log-level` kumactl does not know. */
+  checkLogLevel(): void {
+    const level = this.globals.logLevel;
+    if (!LOG_LEVELS.includes(level))
+      throw new CliError(`unknown log level ${JSON.stringify(level)}`);
+  }
+
+  /** `-o`, checked. */
+  outputFormat(): OutputFormat {
+    const format = this.globals.output ?? "table";
+    if (!isOutputFormat(format))
+      throw new CliError(`unknown output format ${JSON.stringify(format)}`);
+    return format;
+  }
+
+  /** The configuration file in use. */
+  configLocation(): ConfigLocation {
+    const explicit = this.globals.configFile;
+    if (explicit) return { path: explicit, explicit: true };
+    return { path: this.deps.configPath ?? defaultConfigPath(this.deps.env), explicit: false };
+  }
+
+  /** The configuration (read once; created on first use). */
+  async loadConfig(): Promise<KumactlConfig> {
+    this.config ??= await loadConfig(this.configLocation());
+    return this.config;
+  }
+
+  /** Writes the configuration file. */
+  async saveConfig(config: KumactlConfig): Promise<void> {
+    await saveConfig(this.configLocation().path, config);
+    this.config = config;
+  }
+
+  /** A client of the current control plane. */
+  async client(): Promise<KumaClient> {
+    const controlPlane = currentControlPlane(await this.loadConfig());
+    if ("problem" in controlPlane) throw new CliError(controlPlane.problem);
+    return this.newClient({ baseUrl: controlPlane.url });
+  }
+
+  /** A client of any address (with the injected fetch). */
+  newClient(options: ClientOptions): KumaClient {
+    const create = this.deps.createClient ?? createClient;
+    return create({ ...options, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) });
+  }
+
+  /** "Now" in nanoseconds since the epoch: `KUMACTL_NOW` when set, else the clock. */
+  nowNanos(): bigint {
+    const pinned = this.deps.env?.KUMACTL_NOW;
+    if (pinned !== undefined && pinned !== "") {
+      const parsed = parseTimestamp(pinned);
+      if (!parsed)
+        throw new CliError(
+          `invalid KUMACTL_NOW ${JSON.stringify(pinned)}: must be an RFC 3339 timestamp`,
+        );
+      return BigInt(parsed.seconds) * 1_000_000_000n + BigInt(parsed.nanos);
+    }
+    return BigInt((this.deps.now?.() ?? new Date()).getTime()) * 1_000_000n;
+  }
+
+  /** Writes results (tables, JSON, YAML, help). */
+  out(text: string): void {
+    this.deps.stdout.write(text);
+  }
+
+  /** Writes status lines. */
+  err(text: string): void {
+    this.deps.stderr.write(text);
+  }
+}
+
+/** `~/.kumactl/config`. */
+function defaultConfigPath(env: KumactlDependencies["env"]): string {
+  return path.join(env?.HOME || env?.USERPROFILE || os.homedir(), ".kumactl", "config");
+}
