@@ -12,6 +12,11 @@ export interface RedisServerOptions {
   readonly port?: number;
   /** Extra redis-server arguments (`["--requirepass", "secret"]`). */
   readonly args?: readonly string[];
+  /**
+   * Also listen for TLS on a free port (`tlsPort`), with these PEM files;
+   * clients must present a certificate signed by `caFile`.
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string };
 }
 
 /** A running standalone redis-server. */
@@ -20,6 +25,8 @@ export interface RedisServer {
   readonly port: number;
   /** `redis://127.0.0.1:<port>` */
   readonly url: string;
+  /** The TLS port, when started with `tls`. */
+  readonly tlsPort?: number;
   /** Stops the server (SIGTERM) and removes its directory. */
   stop(): Promise<void>;
   /** Kills the server (SIGKILL), as a crash would; restart() brings it back. */
@@ -60,11 +67,22 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const dir = await mkdtemp(join(tmpdir(), "kuma-redis-"));
   const binary = redisServerBinary();
   let server: RedisProcess | undefined;
+  let tlsPort: number | undefined;
   try {
     for (let attempt = 1; ; attempt++) {
       const port = options.port ?? (await findFreePort());
+      const tlsArgs: string[] = [];
+      if (options.tls) {
+        tlsPort = await findFreePort();
+        tlsArgs.push(
+          ...["--tls-port", String(tlsPort), "--tls-auth-clients", "yes"],
+          ...["--tls-cert-file", options.tls.certFile, "--tls-key-file", options.tls.keyFile],
+          ...["--tls-ca-cert-file", options.tls.caFile],
+        );
+      }
       const candidate = new RedisProcess(binary, port, [
         ...ephemeralArgs(dir),
+        ...tlsArgs,
         ...(options.args ?? []),
       ]);
       try {
@@ -85,6 +103,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     host: "127.0.0.1",
     port: running.port,
     url: `redis://127.0.0.1:${running.port}`,
+    ...(tlsPort === undefined ? {} : { tlsPort }),
     async stop() {
       await running.stop();
       await rm(dir, { recursive: true, force: true });
