@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { DataplaneType, MeshType } from "@kuma-ts/model";
 import { startRedisSentinel, startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
 import { Redis } from "ioredis";
@@ -159,6 +161,49 @@ describe("the Redis store on a standalone server", () => {
       await inUrl.ping();
       const bad = open({ url: secured.url, password: "wrong", commandTimeoutMs: 500 });
       await expect(bad.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+      await secured.stop();
+    }
+  });
+
+  it("speaks TLS with a trusted CA and a client certificate, given as paths or as contents", async () => {
+    const file = (name: string): string =>
+      fileURLToPath(new URL(`../test-support/tls/${name}`, import.meta.url));
+    const secured = await startRedisServer({
+      tls: { certFile: file("server.crt"), keyFile: file("server.key"), caFile: file("ca.crt") },
+    });
+    try {
+      const url = `redis://127.0.0.1:${secured.tlsPort}`;
+      const byPath = open({
+        url,
+        tls: {
+          enabled: true,
+          caPath: file("ca.crt"),
+          certPath: file("client.crt"),
+          keyPath: file("client.key"),
+        },
+      });
+      await byPath.create(mesh("over-tls"));
+      const byContents = open({
+        url,
+        tls: {
+          enabled: true,
+          ca: readFileSync(file("ca.crt")),
+          cert: readFileSync(file("client.crt"), "utf8"),
+          key: readFileSync(file("client.key")),
+        },
+      });
+      expect(await byContents.get(MeshType, undefined, "over-tls")).toBeUndefined(); // another prefix
+      await byContents.ping();
+      const untrusted = open({
+        url,
+        tls: { enabled: true, certPath: file("client.crt"), keyPath: file("client.key") },
+        commandTimeoutMs: 500,
+      });
+      await expect(untrusted.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+      const plain = open({ url, commandTimeoutMs: 500 });
+      await expect(plain.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
     } finally {
       await Promise.all(opened.splice(0).map((store) => store.close()));
       await secured.stop();
