@@ -9,6 +9,9 @@ import { Readable } from "node:stream";
 import type { Fetch } from "@kuma-ts/client";
 import { runKumactl } from "../program.js";
 
+/** The default configuration file of runs that do not name one: a scratch path, never the user's. */
+const UNUSED_CONFIG = path.join(tmpdir(), `kumactl-tests-${process.pid}`, "config");
+
 /** What one run printed. */
 export interface KumactlResult {
   readonly stdout: string;
@@ -18,8 +21,8 @@ export interface KumactlResult {
 
 /** What a run sees of the outside world. */
 export interface RunOptions {
-  /** The default configuration file (what `~/.kumactl/config` would be). */
-  readonly configPath?: string;
+  /** The default configuration file (what `~/.kumactl/config` would be); null to let kumactl find it under HOME. */
+  readonly configPath?: string | null;
   readonly env?: Record<string, string | undefined>;
   readonly stdin?: string;
   readonly fetch?: Fetch;
@@ -37,7 +40,7 @@ export async function kumactl(
     stderr: { write: (text: string) => (stderr += text) },
     stdin: Readable.from([options.stdin ?? ""]),
     env: options.env ?? {},
-    configPath: options.configPath ?? "/nonexistent/kumactl/config",
+    ...(options.configPath !== null && { configPath: options.configPath ?? UNUSED_CONFIG }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   return { stdout, stderr, code };
