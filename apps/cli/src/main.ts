@@ -3,6 +3,7 @@
  * The `kumactl` executable: the only module that touches the process —
  * its arguments, streams, environment and exit status.
  */
+import { nodeFetch } from "./node-fetch.js";
 import { runKumactl } from "./program.js";
 
 // A reader that went away (`kumactl get meshes | head -1`) is not an error worth a stack trace.
@@ -17,4 +18,5 @@ process.exitCode = await runKumactl(process.argv.slice(2), {
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
+  fetch: nodeFetch,
 });

@@ -71,42 +71,65 @@ describe("against the real control plane", () => {
       const type = resourceTypeByName(resource.type)!;
       const put = await client.resources(type).put(resource as never);
       expect(put.created, file).toBe(true);
-      const key = { name: resource.name, mesh: resource.type === "Mesh" ? undefined : resource.mesh };
+      const key = {
+        name: resource.name,
+        mesh: resource.type === "Mesh" ? undefined : resource.mesh,
+      };
       const read = await client.resources(type).get(key as never);
-      expect(withoutTimes(read as Resource), file).toEqual(withoutTimes(type.applyDefaults(resource as never) as Resource));
+      expect(withoutTimes(read as Resource), file).toEqual(
+        withoutTimes(type.applyDefaults(resource as never) as Resource),
+      );
       expect(read.creationTime, file).toMatch(/^\d{4}-\d\d-\d\dT/);
     }
   });
 
   it("surfaces the server's validation causes", async () => {
     const invalid = await example("dataplane-backend-1-outbound-without-port.json");
-    const error = await failure(client.resources(DataplaneType).put({ ...invalid, name: "backend-2" } as never));
+    const error = await failure(
+      client.resources(DataplaneType).put({ ...invalid, name: "backend-2" } as never),
+    );
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
       status: 400,
       title: "Could not create a resource",
       details: "Resource is not valid",
-      causes: [{ field: "networking.outbound[0].port", message: "port has to be in range of [1, 65535]" }],
+      causes: [
+        { field: "networking.outbound[0].port", message: "port has to be in range of [1, 65535]" },
+      ],
     });
   });
 
   it("joins a dataplane with its insight and filters overviews by tag", async () => {
     const overview = await client.dataplaneOverview({ mesh: "default", name: "example" });
     expect(overview.dataplane.networking?.address).toBe("127.0.0.1");
-    expect(overview.dataplaneInsight.subscriptions?.[0]?.connectTime).toBe("2019-10-24T14:04:56.820350Z");
-    const matching = await client.dataplaneOverviews({ mesh: "default", tags: { service: "backend", env: "*" } });
+    expect(overview.dataplaneInsight.subscriptions?.[0]?.connectTime).toBe(
+      "2019-10-24T14:04:56.820350Z",
+    );
+    const matching = await client.dataplaneOverviews({
+      mesh: "default",
+      tags: { service: "backend", env: "*" },
+    });
     expect(matching.items.map((o) => o.name)).toEqual(["example"]);
     const none = await client.dataplaneOverviews({ mesh: "default", tags: { service: "web" } });
     expect(none).toEqual({ total: 0, items: [], next: null, nextOffset: undefined });
-    const insight = await client.resources(DataplaneInsightType).get({ mesh: "default", name: "example" });
+    const insight = await client
+      .resources(DataplaneInsightType)
+      .get({ mesh: "default", name: "example" });
     expect(insight.subscriptions).toHaveLength(1);
   });
 
   it("answers a missing resource with a 404 ApiError", async () => {
     const error = await failure(client.resources(MeshType).get({ name: "no-such-mesh" }));
-    expect(error).toMatchObject({ status: 404, title: "Could not retrieve a resource", details: "Not found" });
+    expect(error).toMatchObject({
+      status: 404,
+      title: "Could not retrieve a resource",
+      details: "Not found",
+    });
     const overview = await failure(client.dataplaneOverview({ mesh: "default", name: "nope" }));
-    expect(overview).toMatchObject({ status: 404, title: "Could not retrieve a dataplane overview" });
+    expect(overview).toMatchObject({
+      status: 404,
+      title: "Could not retrieve a dataplane overview",
+    });
   });
 
   it("pages through a collection and iterates all of it", async () => {
@@ -125,10 +148,12 @@ describe("against the real control plane", () => {
     expect(first.items.map((p) => p.name)).toEqual(["tp-a", "tp-b"]);
     expect(first.nextOffset).toEqual(expect.any(String));
     const pageSizes: number[] = [];
-    for await (const page of permissions.pages({ mesh: "default", size: 2 })) pageSizes.push(page.items.length);
+    for await (const page of permissions.pages({ mesh: "default", size: 2 }))
+      pageSizes.push(page.items.length);
     expect(pageSizes).toEqual([2, 2, 1]);
     const names: string[] = [];
-    for await (const permission of permissions.listAll({ mesh: "default", size: 2 })) names.push(permission.name);
+    for await (const permission of permissions.listAll({ mesh: "default", size: 2 }))
+      names.push(permission.name);
     expect(names).toEqual(["tp-a", "tp-b", "tp-c", "tp-d", "tp-e"]);
     const whole = await permissions.list({ mesh: "default" });
     expect(whole).toMatchObject({ total: 5, next: null, nextOffset: undefined });
@@ -138,8 +163,14 @@ describe("against the real control plane", () => {
     const meshes = client.resources(MeshType);
     const created = await meshes.put({ type: "Mesh", name: "conditional" }, { createOnly: true });
     expect(created.created).toBe(true);
-    const again = await failure(meshes.put({ type: "Mesh", name: "conditional" }, { createOnly: true }));
-    expect(again).toMatchObject({ status: 412, details: "Precondition Failed", title: "Could not update a resource" });
+    const again = await failure(
+      meshes.put({ type: "Mesh", name: "conditional" }, { createOnly: true }),
+    );
+    expect(again).toMatchObject({
+      status: 412,
+      details: "Precondition Failed",
+      title: "Could not update a resource",
+    });
     const { version } = await meshes.getWithVersion({ name: "conditional" });
     expect(version).toBe(created.version);
     const updated = await meshes.put(
@@ -147,13 +178,19 @@ describe("against the real control plane", () => {
       { ifMatch: version },
     );
     expect(updated.created).toBe(false);
-    const stale = await failure(meshes.put({ type: "Mesh", name: "conditional" }, { ifMatch: version }));
+    const stale = await failure(
+      meshes.put({ type: "Mesh", name: "conditional" }, { ifMatch: version }),
+    );
     expect(stale).toMatchObject({ status: 412 });
     const staleDelete = await failure(meshes.delete({ name: "conditional" }, { ifMatch: version }));
     expect(staleDelete).toMatchObject({ status: 412, title: "Could not delete a resource" });
     await meshes.delete({ name: "conditional" }, { ifMatch: updated.version });
     const gone = await failure(meshes.delete({ name: "conditional" }));
-    expect(gone).toMatchObject({ status: 404, title: "Could not delete a resource", details: "Not found" });
+    expect(gone).toMatchObject({
+      status: 404,
+      title: "Could not delete a resource",
+      details: "Not found",
+    });
   });
 
   it("reads the configuration and the catalog", async () => {

@@ -1,7 +1,15 @@
 /** The client factory: typed methods for every resource type, plus the API's other endpoints. */
 import type { Catalog, DataplaneOverview, ResourceType } from "@kuma-ts/model";
 import { createResourceClient, type PageOptions, type ResourceClient } from "./resource-client.js";
-import { catalogFrom, indexFrom, objectBody, overviewFrom, pageFrom, type IndexInfo, type Page } from "./responses.js";
+import {
+  catalogFrom,
+  indexFrom,
+  objectBody,
+  overviewFrom,
+  pageFrom,
+  type IndexInfo,
+  type Page,
+} from "./responses.js";
 import { createTransport, type Fetch } from "./transport.js";
 
 /** How to reach the control plane. */
@@ -39,7 +47,10 @@ export interface KumaClient {
   /** One page of dataplanes joined with their insights, optionally filtered by tags. */
   dataplaneOverviews(query: DataplaneOverviewQuery): Promise<Page<DataplaneOverview>>;
   /** One dataplane joined with its insight; a missing one is an ApiError with status 404. */
-  dataplaneOverview(key: { readonly mesh: string; readonly name: string }): Promise<DataplaneOverview>;
+  dataplaneOverview(key: {
+    readonly mesh: string;
+    readonly name: string;
+  }): Promise<DataplaneOverview>;
 }
 
 /** The default per-request timeout. */
@@ -53,7 +64,8 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
  * const { items } = await kuma.resources(MeshType).list();
  */
 export function createClient(options: ClientOptions): KumaClient {
-  if (!URL.canParse(options.baseUrl)) throw new TypeError(`invalid base URL: ${JSON.stringify(options.baseUrl)}`);
+  if (!URL.canParse(options.baseUrl))
+    throw new TypeError(`invalid base URL: ${JSON.stringify(options.baseUrl)}`);
   const transport = createTransport({
     baseUrl: options.baseUrl,
     fetch: options.fetch ?? globalThis.fetch,

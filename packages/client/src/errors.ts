@@ -15,7 +15,12 @@ export abstract class KumaClientError extends Error {
   /** The absolute URL of the request. */
   readonly url: string;
 
-  protected constructor(message: string, method: string, url: string, options?: { cause?: unknown }) {
+  protected constructor(
+    message: string,
+    method: string,
+    url: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.method = method;
     this.url = url;

@@ -88,15 +88,17 @@ describe("the packed client", () => {
         dependencies: { "@kuma-ts/client": `file:${client}`, "@kuma-ts/model": `file:${model}` },
       }),
     );
-    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
-      cwd: project,
-    });
+    await run(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
+      {
+        cwd: project,
+      },
+    );
 
     await writeFile(path.join(project, "run.mjs"), RUN_SCRIPT);
     const { stdout } = await run(process.execPath, ["run.mjs", controlPlane.url], { cwd: project });
-    expect(stdout).toBe(
-      `default\ntrue 404 Could not retrieve a resource (Not found)\n`,
-    );
+    expect(stdout).toBe(`default\ntrue 404 Could not retrieve a resource (Not found)\n`);
 
     await writeFile(path.join(project, "usage.ts"), USAGE);
     await writeFile(
@@ -115,9 +117,13 @@ describe("the packed client", () => {
         files: ["usage.ts"],
       }),
     );
-    const tsc = await run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], {
-      cwd: project,
-    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const tsc = await run(
+      process.execPath,
+      [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"],
+      {
+        cwd: project,
+      },
+    ).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
     expect(tsc.stdout).toBe("");
   }, 180_000);
 });

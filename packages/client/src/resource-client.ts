@@ -8,7 +8,9 @@ import { pageFrom, resourceFrom, type Page } from "./responses.js";
 import type { Transport } from "./transport.js";
 
 /** Whether a registry entry's resources carry a `mesh` (true) or are global (false). */
-export type IsMeshScoped<T extends ResourceType> = "mesh" extends keyof ResourceOf<T> ? true : false;
+export type IsMeshScoped<T extends ResourceType> = "mesh" extends keyof ResourceOf<T>
+  ? true
+  : false;
 
 /** Where a collection is: `{ mesh }` for mesh-scoped types, nothing for Mesh. */
 export type CollectionOf<T extends ResourceType> = T extends ResourceType
@@ -82,20 +84,27 @@ export interface ResourceClient<T extends ResourceType> {
 }
 
 /** Builds the methods of one resource type over a transport. */
-export function createResourceClient<T extends ResourceType>(type: T, transport: Transport): ResourceClient<T> {
+export function createResourceClient<T extends ResourceType>(
+  type: T,
+  transport: Transport,
+): ResourceClient<T> {
   const collectionPath = (mesh: string | undefined): string => {
     if (type.scope === "global") return `/${type.path}`;
-    if (mesh === undefined || mesh === "") throw new TypeError(`a ${type.name} lives in a mesh: give its mesh`);
+    if (mesh === undefined || mesh === "")
+      throw new TypeError(`a ${type.name} lives in a mesh: give its mesh`);
     return `/meshes/${encodeURIComponent(mesh)}/${type.path}`;
   };
   const itemPath = (mesh: string | undefined, name: string): string => {
     if (name === "") throw new TypeError(`a ${type.name} needs a name`);
     return `${collectionPath(mesh)}/${encodeURIComponent(name)}`;
   };
-  const decodeItem = (response: Parameters<typeof resourceFrom>[1]) => (value: unknown, path: string) =>
-    resourceFrom(type, response, value, path);
+  const decodeItem =
+    (response: Parameters<typeof resourceFrom>[1]) => (value: unknown, path: string) =>
+      resourceFrom(type, response, value, path);
 
-  const list = async (options: { mesh?: string } & PageOptions = {}): Promise<Page<ResourceOf<T>>> => {
+  const list = async (
+    options: { mesh?: string } & PageOptions = {},
+  ): Promise<Page<ResourceOf<T>>> => {
     const response = await transport({
       method: "GET",
       path: collectionPath(options.mesh),
@@ -104,7 +113,9 @@ export function createResourceClient<T extends ResourceType>(type: T, transport:
     return pageFrom(response, decodeItem(response));
   };
 
-  async function* pages(options: { mesh?: string } & PageOptions = {}): AsyncIterableIterator<Page<ResourceOf<T>>> {
+  async function* pages(
+    options: { mesh?: string } & PageOptions = {},
+  ): AsyncIterableIterator<Page<ResourceOf<T>>> {
     let offset = options.offset;
     for (;;) {
       const page = await list({ ...options, offset });
@@ -114,11 +125,16 @@ export function createResourceClient<T extends ResourceType>(type: T, transport:
     }
   }
 
-  async function* listAll(options: { mesh?: string } & PageOptions = {}): AsyncIterableIterator<ResourceOf<T>> {
+  async function* listAll(
+    options: { mesh?: string } & PageOptions = {},
+  ): AsyncIterableIterator<ResourceOf<T>> {
     for await (const page of pages(options)) yield* page.items;
   }
 
-  const getWithVersion = async (key: { mesh?: string; name: string }): Promise<Versioned<ResourceOf<T>>> => {
+  const getWithVersion = async (key: {
+    mesh?: string;
+    name: string;
+  }): Promise<Versioned<ResourceOf<T>>> => {
     const response = await transport({ method: "GET", path: itemPath(key.mesh, key.name) });
     return { resource: resourceFrom(type, response), version: response.version };
   };

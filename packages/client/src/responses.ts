@@ -47,11 +47,16 @@ export function resourceFrom<T extends ResourceType>(
 }
 
 /** Decodes a DataplaneOverview (a read-only projection, checked like a resource). */
-export function overviewFrom(response: TransportResponse, value: unknown = response.body, path = ""): DataplaneOverview {
+export function overviewFrom(
+  response: TransportResponse,
+  value: unknown = response.body,
+  path = "",
+): DataplaneOverview {
   return decoded(response, path, () => {
     const overview = decodeWire(DataplaneOverview, value);
     const causes: Cause[] = [];
-    if (overview.type !== "DataplaneOverview") causes.push({ field: "type", message: 'must be "DataplaneOverview"' });
+    if (overview.type !== "DataplaneOverview")
+      causes.push({ field: "type", message: 'must be "DataplaneOverview"' });
     if (!overview.mesh) causes.push({ field: "mesh", message: "cannot be empty" });
     if (!overview.name) causes.push({ field: "name", message: "cannot be empty" });
     if (causes.length > 0) throw new ResourceDecodeError("invalid", causes);
@@ -72,10 +77,17 @@ export function pageFrom<R>(
     causes.push({ field: "total", message: "must be a non-negative integer" });
   }
   const next = body.next ?? null;
-  if (next !== null && typeof next !== "string") causes.push({ field: "next", message: "must be a string or null" });
-  if (causes.length > 0) throw new InvalidResponseError(response.method, response.url, response.status, causes);
+  if (next !== null && typeof next !== "string")
+    causes.push({ field: "next", message: "must be a string or null" });
+  if (causes.length > 0)
+    throw new InvalidResponseError(response.method, response.url, response.status, causes);
   const items = (body.items as unknown[]).map((item, i) => decodeItem(item, `items[${i}]`));
-  return { total: total as number, items, next: next as string | null, nextOffset: offsetOf(next as string | null) };
+  return {
+    total: total as number,
+    items,
+    next: next as string | null,
+    nextOffset: offsetOf(next as string | null),
+  };
 }
 
 /** Checks the index answer (`GET /`). */
@@ -86,9 +98,11 @@ export function indexFrom(response: TransportResponse): IndexInfo {
     if (typeof body[field] !== "string") causes.push({ field, message: "must be a string" });
   }
   for (const field of ["hostname", "instanceId"] as const) {
-    if (body[field] !== undefined && typeof body[field] !== "string") causes.push({ field, message: "must be a string" });
+    if (body[field] !== undefined && typeof body[field] !== "string")
+      causes.push({ field, message: "must be a string" });
   }
-  if (causes.length > 0) throw new InvalidResponseError(response.method, response.url, response.status, causes);
+  if (causes.length > 0)
+    throw new InvalidResponseError(response.method, response.url, response.status, causes);
   return body as unknown as IndexInfo;
 }
 
@@ -113,11 +127,13 @@ export function catalogFrom(response: TransportResponse): Catalog {
         continue;
       }
       for (const field of fields) {
-        if (typeof entry[field] !== "string") causes.push({ field: `apis.${api}.${field}`, message: "must be a string" });
+        if (typeof entry[field] !== "string")
+          causes.push({ field: `apis.${api}.${field}`, message: "must be a string" });
       }
     }
   }
-  if (causes.length > 0) throw new InvalidResponseError(response.method, response.url, response.status, causes);
+  if (causes.length > 0)
+    throw new InvalidResponseError(response.method, response.url, response.status, causes);
   return body as unknown as Catalog;
 }
 
@@ -136,7 +152,10 @@ function decoded<R>(response: TransportResponse, path: string, decode: () => R):
     return decode();
   } catch (error) {
     if (!(error instanceof ResourceDecodeError)) throw error;
-    const causes = error.causes.map((c) => ({ field: joinPath(path, c.field), message: c.message }));
+    const causes = error.causes.map((c) => ({
+      field: joinPath(path, c.field),
+      message: c.message,
+    }));
     throw new InvalidResponseError(response.method, response.url, response.status, causes);
   }
 }

@@ -16,7 +16,9 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(answer: (request: RecordedRequest) => ScriptedAnswer): Promise<ScriptedServer> {
+async function serve(
+  answer: (request: RecordedRequest) => ScriptedAnswer,
+): Promise<ScriptedServer> {
   server = await startScriptedServer(answer);
   return server;
 }
@@ -42,11 +44,18 @@ describe("the response handler", () => {
       json(400, {
         title: "Could not create a resource",
         details: "Resource is not valid",
-        causes: [{ field: "networking", message: "has to contain at least one inbound interface or gateway" }],
+        causes: [
+          {
+            field: "networking",
+            message: "has to contain at least one inbound interface or gateway",
+          },
+        ],
       }),
     );
     const error = await failure(
-      createClient({ baseUrl: url }).resources(DataplaneType).put({ type: "Dataplane", mesh: "default", name: "dp" }),
+      createClient({ baseUrl: url })
+        .resources(DataplaneType)
+        .put({ type: "Dataplane", mesh: "default", name: "dp" }),
     );
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
@@ -54,7 +63,12 @@ describe("the response handler", () => {
       status: 400,
       title: "Could not create a resource",
       details: "Resource is not valid",
-      causes: [{ field: "networking", message: "has to contain at least one inbound interface or gateway" }],
+      causes: [
+        {
+          field: "networking",
+          message: "has to contain at least one inbound interface or gateway",
+        },
+      ],
       isKumaError: true,
       method: "PUT",
       url: `${url}/meshes/default/dataplanes/dp`,
@@ -63,7 +77,11 @@ describe("the response handler", () => {
   });
 
   it("keeps the raw text of an error body that is not a Kuma error", async () => {
-    const { url } = await serve(() => ({ status: 502, body: "<html>Bad gateway</html>", headers: { "Content-Type": "text/html" } }));
+    const { url } = await serve(() => ({
+      status: 502,
+      body: "<html>Bad gateway</html>",
+      headers: { "Content-Type": "text/html" },
+    }));
     const error = await failure(createClient({ baseUrl: url }).resources(MeshType).list());
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
@@ -80,7 +98,11 @@ describe("the response handler", () => {
   it("treats a JSON error body without title and details as raw text", async () => {
     const { url } = await serve(() => json(500, { message: "boom" }));
     const error = await failure(createClient({ baseUrl: url }).index());
-    expect(error).toMatchObject({ status: 500, isKumaError: false, message: '(500): {"message":"boom"}' });
+    expect(error).toMatchObject({
+      status: 500,
+      isKumaError: false,
+      message: '(500): {"message":"boom"}',
+    });
   });
 
   it("reports a refused connection as a NetworkError that keeps the transport's reason", async () => {
@@ -98,9 +120,14 @@ describe("the response handler", () => {
 
   it("reports a server that does not answer in time as a NetworkError with timedOut", async () => {
     const { url } = await serve(() => ({ hang: true }));
-    const error = await failure(createClient({ baseUrl: url, timeoutMs: 50 }).resources(MeshType).list());
+    const error = await failure(
+      createClient({ baseUrl: url, timeoutMs: 50 }).resources(MeshType).list(),
+    );
     expect(error).toBeInstanceOf(NetworkError);
-    expect(error).toMatchObject({ timedOut: true, message: `GET ${url}/meshes: timed out after 50 ms` });
+    expect(error).toMatchObject({
+      timedOut: true,
+      message: `GET ${url}/meshes: timed out after 50 ms`,
+    });
   });
 
   it("rejects a success body that is not JSON", async () => {
@@ -133,7 +160,9 @@ describe("the response handler", () => {
   it("rejects a resource of another type than asked for", async () => {
     const { url } = await serve(() => json(200, { type: "Mesh", name: "default" }));
     const error = await failure(
-      createClient({ baseUrl: url }).resources(TrafficRouteType).get({ mesh: "default", name: "default" }),
+      createClient({ baseUrl: url })
+        .resources(TrafficRouteType)
+        .get({ mesh: "default", name: "default" }),
     );
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(error).toMatchObject({
@@ -193,13 +222,21 @@ describe("requests", () => {
 
   it("sends If-Match on a conditional delete and accepts an empty success body", async () => {
     const { url, requests } = await serve(() => ({ status: 200, body: "" }));
-    await createClient({ baseUrl: url }).resources(MeshType).delete({ name: "m" }, { ifMatch: '"3"' });
-    expect(requests[0]).toMatchObject({ method: "DELETE", url: "/meshes/m", headers: { "if-match": '"3"' } });
+    await createClient({ baseUrl: url })
+      .resources(MeshType)
+      .delete({ name: "m" }, { ifMatch: '"3"' });
+    expect(requests[0]).toMatchObject({
+      method: "DELETE",
+      url: "/meshes/m",
+      headers: { "if-match": '"3"' },
+    });
   });
 
   it("returns a resource with the version of its ETag", async () => {
     const { url } = await serve(() => json(200, { type: "Mesh", name: "m" }, { ETag: 'W/"12"' }));
-    const found = await createClient({ baseUrl: url }).resources(MeshType).getWithVersion({ name: "m" });
+    const found = await createClient({ baseUrl: url })
+      .resources(MeshType)
+      .getWithVersion({ name: "m" });
     expect(found).toEqual({ resource: { type: "Mesh", name: "m" }, version: "12" });
   });
 
@@ -211,12 +248,17 @@ describe("requests", () => {
       size: 10,
     });
     expect(page).toEqual({ total: 0, items: [], next: null, nextOffset: undefined });
-    expect(requests[0]?.url).toBe("/meshes/default/dataplanes+insights?tag=service%3Aweb&tag=version%3Av+1&size=10");
+    expect(requests[0]?.url).toBe(
+      "/meshes/default/dataplanes+insights?tag=service%3Aweb&tag=version%3Av+1&size=10",
+    );
   });
 
   it("gets the index from the base URL exactly as given", async () => {
     const { url, requests } = await serve(() => json(200, { tagline: "Kuma", version: "1.0.0" }));
-    expect(await createClient({ baseUrl: `${url}/prefix` }).index()).toEqual({ tagline: "Kuma", version: "1.0.0" });
+    expect(await createClient({ baseUrl: `${url}/prefix` }).index()).toEqual({
+      tagline: "Kuma",
+      version: "1.0.0",
+    });
     expect(requests[0]?.url).toBe("/prefix");
   });
 
@@ -233,7 +275,11 @@ describe("requests", () => {
     });
     const meshes = createClient({ baseUrl: url }).resources(MeshType);
     const first = await meshes.list({ size: 2 });
-    expect(first).toMatchObject({ total: 5, nextOffset: "2", next: "http://elsewhere/meshes?size=2&offset=2" });
+    expect(first).toMatchObject({
+      total: 5,
+      nextOffset: "2",
+      next: "http://elsewhere/meshes?size=2&offset=2",
+    });
     const seen: string[] = [];
     for await (const mesh of meshes.listAll({ size: 2 })) seen.push(mesh.name);
     expect(seen).toEqual(names);

@@ -50,8 +50,13 @@ export function createTransport(options: TransportOptions): Transport {
   const base = options.baseUrl;
   const trimmedBase = base.replace(/\/+$/, "");
   return async (request) => {
-    const url = request.path === "" ? base : trimmedBase + request.path + queryString(request.query);
-    const headers: Record<string, string> = { Accept: "application/json", ...options.headers, ...request.headers };
+    const url =
+      request.path === "" ? base : trimmedBase + request.path + queryString(request.query);
+    const headers: Record<string, string> = {
+      Accept: "application/json",
+      ...options.headers,
+      ...request.headers,
+    };
     if (request.body !== undefined) headers["Content-Type"] = "application/json";
     const signal = options.timeoutMs > 0 ? AbortSignal.timeout(options.timeoutMs) : undefined;
 
@@ -59,13 +64,20 @@ export function createTransport(options: TransportOptions): Transport {
     let etag: string | null;
     let text: string;
     try {
-      const response = await options.fetch(url, { method: request.method, headers, body: request.body, signal });
+      const response = await options.fetch(url, {
+        method: request.method,
+        headers,
+        body: request.body,
+        signal,
+      });
       status = response.status;
       etag = response.headers.get("etag");
       text = await response.text();
     } catch (error) {
       const timedOut = isTimeout(error);
-      const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : describeTransportFailure(error);
+      const reason = timedOut
+        ? `timed out after ${options.timeoutMs} ms`
+        : describeTransportFailure(error);
       throw new NetworkError(request.method, url, reason, timedOut, error);
     }
 
@@ -111,19 +123,25 @@ function apiError(method: string, url: string, status: number, text: string): Ap
     parsed = undefined;
   }
   if (isRecord(parsed) && typeof parsed.title === "string" && typeof parsed.details === "string") {
-    return new ApiError(method, url, status, parsed.title, parsed.details, causesOf(parsed.causes), text);
+    return new ApiError(
+      method,
+      url,
+      status,
+      parsed.title,
+      parsed.details,
+      causesOf(parsed.causes),
+      text,
+    );
   }
   return new ApiError(method, url, status, "", "", [], text);
 }
 
 function causesOf(value: unknown): Cause[] {
   if (!Array.isArray(value)) return [];
-  return value
-    .filter(isRecord)
-    .map((cause) => ({
-      field: typeof cause.field === "string" ? cause.field : "",
-      message: typeof cause.message === "string" ? cause.message : "",
-    }));
+  return value.filter(isRecord).map((cause) => ({
+    field: typeof cause.field === "string" ? cause.field : "",
+    message: typeof cause.message === "string" ? cause.message : "",
+  }));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -141,11 +159,17 @@ function isTimeout(error: unknown): boolean {
  */
 function describeTransportFailure(error: unknown): string {
   let current: unknown = error;
-  while (current instanceof Error && current.cause !== undefined && (current.message === "fetch failed" || current.message === "")) {
+  while (
+    current instanceof Error &&
+    current.cause !== undefined &&
+    (current.message === "fetch failed" || current.message === "")
+  ) {
     current = current.cause;
   }
   if (current instanceof AggregateError && current.message === "") {
-    const messages = [...new Set(current.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))))];
+    const messages = [
+      ...new Set(current.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e)))),
+    ];
     if (messages.length > 0) return messages.join("; ");
   }
   if (current instanceof Error) {

@@ -39,28 +39,38 @@ export async function packWorkspacePackage(packageDir: string, outDir: string): 
     "--outDir",
     path.join(staging, "dist"),
   ]);
-  const manifest = JSON.parse(await readFile(path.join(source, "package.json"), "utf8")) as PackageJson;
-  const published: PackageJson = { ...manifest, dependencies: await resolveRanges(manifest.dependencies ?? {}) };
+  const manifest = JSON.parse(
+    await readFile(path.join(source, "package.json"), "utf8"),
+  ) as PackageJson;
+  const published: PackageJson = {
+    ...manifest,
+    dependencies: await resolveRanges(manifest.dependencies ?? {}),
+  };
   delete published.devDependencies;
   delete published.scripts;
   await writeFile(path.join(staging, "package.json"), JSON.stringify(published, null, 2));
   for (const extra of ["README.md", "LICENSE"]) {
     await cp(path.join(source, extra), path.join(staging, extra)).catch(() => undefined);
   }
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", outDir], { cwd: staging });
+  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", outDir], {
+    cwd: staging,
+  });
   const [packed] = JSON.parse(stdout) as { filename: string }[];
   if (!packed) throw new Error(`npm pack produced nothing for ${packageDir}`);
   return path.join(outDir, packed.filename);
 }
 
-async function resolveRanges(dependencies: Record<string, string>): Promise<Record<string, string>> {
+async function resolveRanges(
+  dependencies: Record<string, string>,
+): Promise<Record<string, string>> {
   const catalog = await readCatalog();
   const resolved: Record<string, string> = {};
   for (const [name, range] of Object.entries(dependencies)) {
     if (range.startsWith("workspace:")) {
       const version = await workspaceVersion(name);
       const kind = range.slice("workspace:".length);
-      resolved[name] = kind === "*" ? version : kind === "^" || kind === "~" ? `${kind}${version}` : kind;
+      resolved[name] =
+        kind === "*" ? version : kind === "^" || kind === "~" ? `${kind}${version}` : kind;
     } else if (range === "catalog:") {
       const fromCatalog = catalog.get(name);
       if (!fromCatalog) throw new Error(`${name} is not in the workspace catalog`);
@@ -89,7 +99,9 @@ async function workspaceVersion(name: string): Promise<string> {
   const dir = name.replace(/^@kuma-ts\//, "");
   for (const parent of ["packages", "apps"]) {
     try {
-      const manifest = JSON.parse(await readFile(path.join(WORKSPACE_ROOT, parent, dir, "package.json"), "utf8")) as PackageJson;
+      const manifest = JSON.parse(
+        await readFile(path.join(WORKSPACE_ROOT, parent, dir, "package.json"), "utf8"),
+      ) as PackageJson;
       if (manifest.name === name) return manifest.version;
     } catch {
       // not in this folder

@@ -27,7 +27,9 @@ export interface ScriptedServer {
 }
 
 /** Starts a server on a free loopback port that answers each request with `answer(request)`. */
-export async function startScriptedServer(answer: (request: RecordedRequest) => ScriptedAnswer): Promise<ScriptedServer> {
+export async function startScriptedServer(
+  answer: (request: RecordedRequest) => ScriptedAnswer,
+): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

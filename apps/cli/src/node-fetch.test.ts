@@ -1,0 +1,108 @@
+import { createClient, NetworkError } from "@kuma-ts/client";
+import { MeshType } from "@kuma-ts/model";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeFetch } from "./node-fetch.js";
+import { startControlPlane, type TestControlPlane } from "./test-support/control-plane.js";
+import { kumactl, scratchDir, writeConfigFor } from "./test-support/kumactl.js";
+import {
+  startScriptedServer,
+  unusedUrl,
+  type ScriptedAnswer,
+  type ScriptedServer,
+} from "./test-support/scripted-server.js";
+
+let server: ScriptedServer;
+let controlPlane: TestControlPlane;
+
+beforeAll(async () => {
+  server = await startScriptedServer((request): ScriptedAnswer => {
+    if (request.url === "/moved")
+      return { status: 302, body: "", headers: { Location: "/target" } };
+    if (request.url === "/slow") return { hang: true };
+    return {
+      status: 201,
+      body: `${request.method} ${request.url} ${request.body}`,
+      headers: { ETag: '"5"' },
+    };
+  });
+  controlPlane = await startControlPlane();
+});
+afterAll(async () => {
+  await server.close();
+  await controlPlane.close();
+});
+
+describe("nodeFetch", () => {
+  it("sends the method, headers and body, and reads status, headers and text", async () => {
+    const response = await nodeFetch(`${server.url}/x?y=1`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json", "X-Test": "1" },
+      body: "{}",
+    });
+    expect(response.status).toBe(201);
+    expect(response.statusText).toBe("Created");
+    expect(response.headers.get("etag")).toBe('"5"');
+    expect(response.headers.get("missing")).toBeNull();
+    expect(await response.text()).toBe("PUT /x?y=1 {}");
+    expect(server.requests.at(-1)?.headers).toMatchObject({
+      "content-type": "application/json",
+      "x-test": "1",
+    });
+  });
+
+  it("follows redirects of a GET", async () => {
+    const response = await nodeFetch(`${server.url}/moved`);
+    expect(await response.text()).toBe("GET /target ");
+  });
+
+  it("rejects with the signal's reason when aborted, and with the socket error when refused", async () => {
+    await expect(
+      nodeFetch(`${server.url}/slow`, { signal: AbortSignal.timeout(50) }),
+    ).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
+    const dead = await unusedUrl();
+    await expect(nodeFetch(dead)).rejects.toThrow(
+      `connect ECONNREFUSED 127.0.0.1:${new URL(dead).port}`,
+    );
+  });
+
+  it("serves the client: resources, errors and network failures read the same as with global fetch", async () => {
+    const client = createClient({ baseUrl: controlPlane.url, fetch: nodeFetch });
+    expect((await client.resources(MeshType).list()).items.map((m) => m.name)).toEqual(["default"]);
+    await expect(client.resources(MeshType).get({ name: "nope" })).rejects.toMatchObject({
+      status: 404,
+      details: "Not found",
+    });
+    const dead = await unusedUrl();
+    const failure = await createClient({ baseUrl: dead, fetch: nodeFetch })
+      .index()
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(NetworkError);
+    expect(failure).toMatchObject({
+      reason: `connect ECONNREFUSED 127.0.0.1:${new URL(dead).port}`,
+    });
+    const slow = await createClient({
+      baseUrl: `${server.url}/slow`,
+      fetch: nodeFetch,
+      timeoutMs: 50,
+    })
+      .index()
+      .catch((error: unknown) => error);
+    expect(slow).toMatchObject({ timedOut: true });
+  });
+
+  it("runs kumactl end to end", async () => {
+    const scratch = await scratchDir();
+    try {
+      const configPath = await writeConfigFor(scratch.dir, controlPlane.url);
+      expect(await kumactl(["get", "meshes"], { configPath, fetch: nodeFetch })).toEqual({
+        stdout: "NAME      mTLS   CA        METRICS\ndefault   off    builtin   off\n",
+        stderr: "",
+        code: 0,
+      });
+    } finally {
+      await scratch.cleanup();
+    }
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * A small fetch over node:http/node:https for the kumactl bin. Node's global
+ * fetch (undici) costs a CLI a lot on first use — loading and compiling its
+ * HTTP parser, and waiting for that background compilation at exit — which
+ * for a short-lived command is most of its run time. This covers what
+ * kumactl asks of fetch: a method, headers, a text body, an abort signal,
+ * redirects for GET, and a response read as text.
+ */
+import http from "node:http";
+import https from "node:https";
+import type { Fetch } from "@kuma-ts/client";
+
+/** Redirects followed for a GET, as fetch does. */
+const MAX_REDIRECTS = 20;
+
+/** The subset of a fetch Response that kumactl and the client read. */
+interface TextResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** A fetch-compatible function for `http:` and `https:` URLs. */
+export const nodeFetch: Fetch = ((input: string | URL, init: RequestInit = {}) =>
+  request(new URL(String(input)), init, MAX_REDIRECTS)) as unknown as Fetch;
+
+function request(url: URL, init: RequestInit, redirectsLeft: number): Promise<TextResponse> {
+  return new Promise((resolve, reject) => {
+    const module = url.protocol === "https:" ? https : url.protocol === "http:" ? http : undefined;
+    if (!module) {
+      reject(new TypeError(`fetch failed: unsupported protocol ${url.protocol}`));
+      return;
+    }
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const method = (init.method ?? "GET").toUpperCase();
+    const outgoing = module.request(url, { method, headers: headersOf(init.headers) });
+    const onAbort = () => {
+      outgoing.destroy();
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const done = () => signal?.removeEventListener("abort", onAbort);
+
+    outgoing.on("error", (error) => {
+      done();
+      reject(error);
+    });
+    outgoing.on("response", (incoming) => {
+      const status = incoming.statusCode ?? 0;
+      const location = incoming.headers.location;
+      if (
+        (method === "GET" || method === "HEAD") &&
+        status >= 300 &&
+        status < 400 &&
+        location &&
+        redirectsLeft > 0
+      ) {
+        incoming.resume();
+        done();
+        request(new URL(location, url), init, redirectsLeft - 1).then(resolve, reject);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+      incoming.on("error", (error) => {
+        done();
+        reject(error);
+      });
+      incoming.on("end", () => {
+        done();
+        const body = Buffer.concat(chunks).toString("utf8");
+        resolve({
+          status,
+          statusText: incoming.statusMessage ?? "",
+          ok: status >= 200 && status < 300,
+          url: url.href,
+          headers: {
+            get(name: string) {
+              const value = incoming.headers[name.toLowerCase()];
+              return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+            },
+          },
+          text: () => Promise.resolve(body),
+        });
+      });
+    });
+    if (typeof init.body === "string") outgoing.write(init.body);
+    outgoing.end();
+  });
+}
+
+/** Headers given as a record or as pairs (what kumactl and the client pass; a Headers object is not expected). */
+function headersOf(headers: RequestInit["headers"]): Record<string, string> {
+  if (!headers) return {};
+  if (Array.isArray(headers)) return Object.fromEntries(headers);
+  return { ...(headers as Record<string, string>) };
+}
