@@ -110,7 +110,7 @@ export async function runKumactl(
 
 /** The text kumactl prints for a failure: `Error: ...`, then usage or the server's causes when they apply. */
 function describeError(error: unknown): string {
-  if (error instanceof UnknownCommandError && !(error instanceof UsageError)) {
+  if (error instanceof UnknownCommandError) {
     return `Error: ${error.message}\nRun '${commandPath(error.command)} --help' for usage.\n`;
   }
   if (error instanceof UsageError)

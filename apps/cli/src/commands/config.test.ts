@@ -117,6 +117,14 @@ currentContext: remote
     );
     expect(await read(empty)).toBe("");
   });
+
+  it("reports a file that is not YAML", async () => {
+    const broken = path.join(scratch.dir, "broken.yaml");
+    await writeFile(broken, "contexts: [\n");
+    const result = await kumactl(["config", "view", "--config-file", broken]);
+    expect(result).toMatchObject({ stdout: "", code: 1 });
+    expect(result.stderr).toMatch(new RegExp(`^Error: failed to parse configuration file "${broken}": [^\\n]+[^:]\\n$`));
+  });
 });
 
 describe("kumactl config control-planes", () => {

@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CliError } from "../errors.js";
 import { renderYaml } from "../output/printers.js";
+import { YAML_INPUT_OPTIONS } from "../output/yaml-input.js";
 import {
   configFromDocument,
   defaultConfig,
@@ -35,7 +36,7 @@ export async function loadConfig(location: ConfigLocation): Promise<KumactlConfi
   const { parse } = await import("yaml");
   let document: unknown;
   try {
-    document = parse(text, { version: "1.1" });
+    document = parse(text, YAML_INPUT_OPTIONS);
   } catch (error) {
     const reason = ((error as Error).message.split("\n")[0] ?? "").replace(/:$/, "");
     throw new CliError(`failed to parse configuration file "${location.path}": ${reason}`);
