@@ -16,6 +16,7 @@ export class RedisConnection {
   private closed = false;
   private lastError: Error | undefined;
   private readyWaiter: Promise<void> | undefined;
+  private readonly commandsBounded: boolean;
 
   /**
    * `commandsBounded`: whether ioredis itself bounds each command on a
@@ -26,8 +27,12 @@ export class RedisConnection {
   constructor(
     readonly client: RedisClient,
     readonly timeoutMs: number,
-    private readonly commandsBounded: boolean,
+    commandsBounded: boolean,
   ) {
+    // With auto-pipelining ioredis sends one batch per node at a time and starts a command's
+    // timer only when its batch is sent: behind a batch that hangs, an operation waits up to a
+    // whole timeout before its own begins. Only our own timer bounds it then.
+    this.commandsBounded = commandsBounded && !client.options.enableAutoPipelining;
     // ioredis reports every failed reconnection attempt; run() turns the state into errors.
     client.on("error", (error: Error) => {
       this.lastError = error;
