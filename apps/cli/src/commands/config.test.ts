@@ -123,7 +123,9 @@ currentContext: remote
     await writeFile(broken, "contexts: [\n");
     const result = await kumactl(["config", "view", "--config-file", broken]);
     expect(result).toMatchObject({ stdout: "", code: 1 });
-    expect(result.stderr).toMatch(new RegExp(`^Error: failed to parse configuration file "${broken}": [^\\n]+[^:]\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^Error: failed to parse configuration file "${broken}": [^\\n]+[^:]\\n$`),
+    );
   });
 });
 
