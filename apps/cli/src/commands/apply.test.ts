@@ -232,6 +232,16 @@ mesh: ""
     );
   });
 
+  it("applies back what get -o yaml and -o json print", async () => {
+    await run(["apply"], {
+      stdin: `${meshYaml("round-trip")}---\n${traceYaml("round-trip", "tt")}`,
+    });
+    const yaml = await run(["get", "traffic-trace", "tt", "--mesh", "round-trip", "-o", "yaml"]);
+    expect(await run(["apply"], { stdin: yaml.stdout })).toEqual(succeeded);
+    const json = await run(["get", "mesh", "round-trip", "-o", "json"]);
+    expect(await run(["apply"], { stdin: json.stdout })).toEqual(succeeded);
+  });
+
   it("reports a missing file and an input without documents", async () => {
     const missing = path.join(scratch.dir, "missing.yaml");
     expect(await run(["apply", "-f", missing])).toEqual(
