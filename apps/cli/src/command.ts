@@ -41,11 +41,6 @@ export class KumactlCommand extends Command {
     throw new UsageError(`flag needs an argument: '${option.short.slice(1)}' in ${last}`, target);
   }
 
-  /** commander hook: kumactl declares no commander arguments, so this cannot happen; kept cobra-like. */
-  missingArgument(name: string): never {
-    throw new UsageError(`missing argument ${name}`, this);
-  }
-
   /** The command the arguments name, found the way cobra finds it: subcommand names, skipping flags and their values. */
   private commandOf(args: readonly string[]): KumactlCommand {
     let current: KumactlCommand = this.root();

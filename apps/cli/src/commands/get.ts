@@ -59,7 +59,7 @@ export function addGetCommands(root: KumactlCommand, deps: KumactlDependencies):
           ...(offset && { offset }),
         }),
       );
-      await printPage(context, format, page as typeof page & { items: Resource[] }, viewOf(type));
+      await printPage(context, format, page, viewOf(type));
       printNextPageHint(context, page);
     });
 
@@ -85,7 +85,7 @@ export function addGetCommands(root: KumactlCommand, deps: KumactlDependencies):
           }
         },
       );
-      await printItem(context, format, resource as Resource, viewOf(type));
+      await printItem(context, format, resource, viewOf(type));
     });
   }
 }
