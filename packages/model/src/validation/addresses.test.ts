@@ -2,11 +2,44 @@ import { describe, expect, it } from "vitest";
 import { isInboundInterface, isIpAddress, isOutboundInterface, isPortNumber, splitHostPort } from "./addresses.js";
 
 describe("isIpAddress", () => {
-  it.each(["127.0.0.1", "0.0.0.0", "::1", "::", "2001:db8::1", "::ffff:192.168.0.1"])("accepts %s", (ip) => {
+  it.each([
+    "127.0.0.1",
+    "0.0.0.0",
+    "255.255.255.255",
+    "::1",
+    "::",
+    "2001:db8::1",
+    "::ffff:192.168.0.1",
+    "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+    "2001:DB8::8:800:200C:417A",
+    "1::",
+    "1:2:3:4:5:6::8",
+    "1:2:3:4:5:6:1.2.3.4",
+  ])("accepts %s", (ip) => {
     expect(isIpAddress(ip)).toBe(true);
   });
 
-  it.each(["", "localhost", "1.2.3", "256.1.1.1", "[::1]", "fe80::1%eth0", " 1.2.3.4", "1.2.3.4:80"])(
+  it.each([
+    "",
+    "localhost",
+    "1.2.3",
+    "256.1.1.1",
+    "01.2.3.4",
+    "1.2.3.4.5",
+    "[::1]",
+    "fe80::1%eth0",
+    " 1.2.3.4",
+    "1.2.3.4:80",
+    ":::",
+    "1::2::3",
+    "1:2:3:4:5:6:7",
+    "1:2:3:4:5:6:7:8:9",
+    "1:2:3:4:5:6:7::8",
+    "12345::1",
+    "g::1",
+    "::1.2.3",
+    "1.2.3.4::",
+  ])(
     "rejects %j",
     (ip) => {
       expect(isIpAddress(ip)).toBe(false);

@@ -3,12 +3,36 @@
  * same values are accepted: IP literals (net.ParseIP), `host:port`
  * (net.SplitHostPort) and the legacy dataplane interface strings.
  */
-import { isIP } from "node:net";
 
 /** Whether `text` is an IPv4 dotted quad or an IPv6 literal (no brackets, no zone, as net.ParseIP). */
 export function isIpAddress(text: string): boolean {
-  // node accepts IPv6 zones ("fe80::1%eth0"); Go's ParseIP does not.
-  return !text.includes("%") && isIP(text) !== 0;
+  // Written out rather than node:net's isIP: the model runs wherever fetch does, not only in Node.
+  return isIPv4(text) || isIPv6(text);
+}
+
+const IPV4_PART = /^(?:0|[1-9]\d{0,2})$/;
+const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+function isIPv4(text: string): boolean {
+  const parts = text.split(".");
+  return parts.length === 4 && parts.every((part) => IPV4_PART.test(part) && Number(part) <= 255);
+}
+
+function isIPv6(text: string): boolean {
+  const halves = text.split("::");
+  if (halves.length > 2) return false;
+  const groups = (half: string): string[] => (half === "" ? [] : half.split(":"));
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  const all = [...head, ...tail];
+  // A dotted quad at the very end stands for the last two groups (`::ffff:10.0.0.1`).
+  const last = halves.length === 2 ? tail[tail.length - 1] : head[head.length - 1];
+  const embedsIPv4 = last !== undefined && last.includes(".");
+  if (embedsIPv4 && !isIPv4(last)) return false;
+  const hexGroups = embedsIPv4 ? all.slice(0, -1) : all;
+  if (!hexGroups.every((group) => IPV6_GROUP.test(group))) return false;
+  const width = hexGroups.length + (embedsIPv4 ? 2 : 0);
+  return halves.length === 2 ? width <= 7 : width === 8;
 }
 
 /** `host` and `port` of `host:port` or `[ipv6]:port`, or undefined when malformed (net.SplitHostPort). */
