@@ -13,11 +13,16 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 /** Creates (does not start) the API's HTTP server. */
 export function createApiHttpServer(config: ServerConfig["apiServer"], listener: RequestListener): http.Server {
   const requestTimeout = durationMillis(config.requestTimeout);
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeout = Math.min(durationMillis(config.headersTimeout), requestTimeout);
   const server = http.createServer(
     {
       requestTimeout,
-      // Node refuses a headers timeout longer than the request timeout.
-      headersTimeout: Math.min(durationMillis(config.headersTimeout), requestTimeout),
+      headersTimeout,
+      // Node enforces both timeouts only when it checks its connections, every 30 s by default:
+      // a slow client would keep its connection up to 30 s past them. Check often enough that
+      // they hold to within a quarter of the headers timeout (and at least every second).
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4))),
       keepAliveTimeout: durationMillis(config.keepAliveTimeout),
     },
     listener,
