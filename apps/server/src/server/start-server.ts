@@ -5,7 +5,7 @@
  * reads the environment, exits or installs signal handlers.
  */
 import type http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import type { ServerConfig } from "@kuma-ts/model";
 import type { ResourceStore } from "@kuma-ts/store";
@@ -22,6 +22,13 @@ import { createStoreFromConfig } from "./store-from-config.js";
 const DEFAULT_MESH_RETRY_MS = 1000;
 /** How often connections that became idle are closed while draining. */
 const DRAIN_POLL_MS = 50;
+/**
+ * How long a drain leaves open connections alone before it closes idle ones:
+ * a request already on its way on a kept-alive connection, or on one accepted
+ * just before the listener closed, then gets its answer (with `Connection:
+ * close`) instead of a reset.
+ */
+export const DRAIN_GRACE_MS = 250;
 
 /** What startServer needs. */
 export interface StartServerOptions {
@@ -123,17 +130,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     defaultMesh.stop();
     for (const res of unanswered) if (!res.headersSent) res.setHeader("Connection", "close");
     logger.info("draining: waiting for in-flight requests");
-    const closed = new Promise<void>((resolve) => api.close(() => resolve()));
-    // Connections that finish their request become idle; close them as they do.
-    const poll = setInterval(() => api.closeIdleConnections(), DRAIN_POLL_MS);
-    api.closeIdleConnections();
+    // Stop accepting now; http.Server#close would also close idle connections at once, so the
+    // listener is closed the net.Server way and idle connections only after the grace.
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(api, () => resolve()));
+    let poll: NodeJS.Timeout | undefined;
+    const grace = setTimeout(() => {
+      // Connections that finish their request become idle; close them as they do.
+      api.closeIdleConnections();
+      poll = setInterval(() => api.closeIdleConnections(), DRAIN_POLL_MS);
+    }, DRAIN_GRACE_MS);
     const deadline = setTimeout(() => {
       logger.warn("drain timeout: closing the remaining connections");
       api.closeAllConnections();
     }, durationMillis(config.apiServer.drainTimeout));
     await closed;
+    clearTimeout(grace);
     clearInterval(poll);
     clearTimeout(deadline);
+    api.close(); // stops Node's timeout sweeps of the (now gone) connections
     await new Promise<void>((resolve) => {
       diagnostics.close(() => resolve());
       diagnostics.closeAllConnections();
