@@ -22,6 +22,8 @@ export class HttpTransportError extends Error {
     readonly code: string,
     message: string,
     readonly ms: number,
+    /** Whether the request went out on a kept-alive connection used before. */
+    readonly reusedSocket = false,
   ) {
     super(message);
   }
@@ -46,7 +48,7 @@ export function httpRequest(url: string, options: RequestOptions = {}): Promise<
     const fail = (code: string, message: string): void => {
       if (settled) return;
       settled = true;
-      reject(new HttpTransportError(code, message, elapsed()));
+      reject(new HttpTransportError(code, message, elapsed(), req.reusedSocket));
     };
     const body = options.body === undefined ? undefined : Buffer.from(options.body);
     const req = http.request(
@@ -95,12 +97,15 @@ export async function outcomeOf(request: Promise<HttpResponse>): Promise<{
   readonly outcome: string;
   readonly response?: HttpResponse;
   readonly ms: number;
+  /** For a transport error: whether it happened on a kept-alive connection used before. */
+  readonly reusedSocket?: boolean;
 }> {
   try {
     const response = await request;
     return { outcome: String(response.status), response, ms: response.ms };
   } catch (error) {
-    if (error instanceof HttpTransportError) return { outcome: error.code, ms: error.ms };
+    if (error instanceof HttpTransportError)
+      return { outcome: error.code, ms: error.ms, reusedSocket: error.reusedSocket };
     throw error;
   }
 }
