@@ -1,0 +1,194 @@
+/**
+ * Everything a run shares: the servers (started on first use, stopped at
+ * the end) and the seeded data (seeded on first use), so that `--only`
+ * starts and seeds just what the chosen benchmarks need.
+ */
+import { startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
+import { closeIdleSockets } from "./http-client.js";
+import { baselineScript, freePort, packageBin, startServer, type ServerProcess } from "./processes.js";
+import { seedInsightsViaApi, seedViaApi, seedViaStore, type Seeding } from "./seed.js";
+import type { Settings } from "./settings.js";
+
+/**
+ * Our servers: memory store with the small meshes, memory store with the
+ * big mesh, Redis store with all of them, and an unseeded one for kumactl.
+ */
+export type OursName = "memory" | "memory-big" | "redis" | "cli";
+
+/** Mesh names (their sizes come from the settings). */
+export const MESH = {
+  /** GET and PUT targets. */
+  bench: "bench",
+  /** The paging comparison's small collection. */
+  small: "small",
+  /** The paging comparison's big collection (a name as long as the small one's). */
+  big: "large",
+  /** The whole-collection list. */
+  whole: "whole",
+} as const;
+
+/** The key prefix of our Redis store, and the hash of B-redis, in the same redis-server. */
+export const OURS_REDIS_PREFIX = "bench-ours";
+export const BASELINE_REDIS_HASH = "bench-baseline:answers";
+
+export class BenchContext {
+  readonly seedings: Seeding[] = [];
+  private readonly memo = new Map<string, Promise<unknown>>();
+  private readonly servers: ServerProcess[] = [];
+  private redisServer: RedisServer | undefined;
+
+  constructor(
+    readonly settings: Settings,
+    /** Node flags for our servers (`--cpu-prof ...` when profiling). */
+    readonly oursNodeFlags: readonly string[],
+  ) {}
+
+  /** Runs `make` once per key; later calls get the same promise. */
+  once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let value = this.memo.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = make();
+      this.memo.set(key, value);
+    }
+    return value;
+  }
+
+  /** The redis-server of this run (from the harness: a free port, never 6379). */
+  redis(): Promise<RedisServer> {
+    return this.once("redis", async () => (this.redisServer = await startRedisServer()));
+  }
+
+  /** B-mem. */
+  memBaseline(): Promise<ServerProcess> {
+    return this.once("b-mem", async () => {
+      const port = await freePort();
+      return this.track(await startServer({ name: "B-mem", script: baselineScript("mem-server"), args: [String(port)], port }));
+    });
+  }
+
+  /** B-redis, on the run's redis-server. */
+  redisBaseline(): Promise<ServerProcess> {
+    return this.once("b-redis", async () => {
+      const redis = await this.redis();
+      const port = await freePort();
+      return this.track(
+        await startServer({
+          name: "B-redis",
+          script: baselineScript("redis-server"),
+          args: [String(port), redis.url, BASELINE_REDIS_HASH],
+          port,
+        }),
+      );
+    });
+  }
+
+  /** One of our servers: the built `kuma-cp run`, configured through the environment. */
+  ours(name: OursName): Promise<ServerProcess> {
+    return this.once(`ours-${name}`, async () => {
+      const env: Record<string, string> = name === "redis"
+        ? { KUMA_STORE_TYPE: "redis", KUMA_STORE_REDIS_URL: (await this.redis()).url, KUMA_STORE_REDIS_KEY_PREFIX: OURS_REDIS_PREFIX }
+        : { KUMA_STORE_TYPE: "memory" };
+      return this.track(await startOurs(`ours (${name})`, env, this.oursNodeFlags));
+    });
+  }
+
+  /** The GET and PUT targets: `settings.sizes.writes` dataplanes in mesh `bench`. */
+  benchMesh(name: OursName): Promise<ServerProcess> {
+    return this.once(`seed-bench-${name}`, async () => {
+      const server = await this.ours(name);
+      this.record(name, await seedViaApi(server.url, MESH.bench, this.settings.sizes.writes, { insights: false }));
+      return server;
+    });
+  }
+
+  /** The small mesh of the paging comparison, with insights. */
+  smallMesh(name: "memory" | "redis"): Promise<ServerProcess> {
+    return this.once(`seed-small-${name}`, async () => {
+      const server = await this.ours(name);
+      this.record(name, await seedViaApi(server.url, MESH.small, this.settings.sizes.small));
+      return server;
+    });
+  }
+
+  /** The whole-collection list's mesh (no insights: the list is of dataplanes). */
+  wholeMesh(name: "memory" | "redis"): Promise<ServerProcess> {
+    return this.once(`seed-whole-${name}`, async () => {
+      const server = await this.ours(name);
+      this.record(name, await seedViaApi(server.url, MESH.whole, this.settings.sizes.whole, { insights: false }));
+      return server;
+    });
+  }
+
+  /**
+   * The big mesh with insights: in its own memory server (whose RSS is
+   * measured around the seeding of the dataplanes), or in the Redis store
+   * straight through the store package.
+   */
+  bigMesh(name: "memory-big" | "redis"): Promise<{ server: ServerProcess; rssBefore?: number; rssAfter?: number; jsonBytes: number }> {
+    return this.once(`seed-big-${name}`, async () => {
+      const server = await this.ours(name);
+      if (name === "redis") {
+        const redis = await this.redis();
+        const seeding = await seedViaStore(server.url, { url: redis.url, keyPrefix: OURS_REDIS_PREFIX }, MESH.big, this.settings.sizes.big);
+        this.record(name, seeding);
+        return { server, jsonBytes: seeding.dataplaneJsonBytes };
+      }
+      const rssBefore = await settledRss(server, this.settings.settleSeconds);
+      const seeding = await seedViaApi(server.url, MESH.big, this.settings.sizes.big, { insights: false });
+      closeIdleSockets();
+      const rssAfter = await settledRss(server, this.settings.settleSeconds);
+      const insights = await seedInsightsViaApi(server.url, MESH.big, 0, this.settings.sizes.big);
+      this.record(name, { ...seeding, insights });
+      return { server, rssBefore, rssAfter, jsonBytes: seeding.dataplaneJsonBytes };
+    });
+  }
+
+  /** Stops every process this run started. */
+  async close(): Promise<void> {
+    closeIdleSockets();
+    await Promise.allSettled(this.servers.map((server) => server.stop()));
+    await this.redisServer?.stop();
+  }
+
+  private record(server: OursName, seeding: Seeding): void {
+    this.seedings.push({ ...seeding, server });
+  }
+
+  private track(server: ServerProcess): ServerProcess {
+    this.servers.push(server);
+    return server;
+  }
+}
+
+/** The built `kuma-cp` bin. */
+export const kumaCpBin = (): string => packageBin("@kuma-ts/server", "kuma-cp");
+
+/** Starts `kuma-cp run` on free loopback ports with the given store settings, logging warnings only. */
+export async function startOurs(name: string, env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<ServerProcess> {
+  const [port, diagnosticsPort] = [await freePort(), await freePort()];
+  return startServer({
+    name,
+    script: kumaCpBin(),
+    args: ["run", "--log-level", "warn"],
+    port,
+    nodeFlags,
+    env: {
+      KUMA_API_SERVER_PORT: String(port),
+      KUMA_API_SERVER_INTERFACE: "127.0.0.1",
+      KUMA_DIAGNOSTICS_PORT: String(diagnosticsPort),
+      KUMA_DIAGNOSTICS_INTERFACE: "127.0.0.1",
+      ...env,
+    },
+  });
+}
+
+/** The smallest of a few RSS samples over `seconds` (garbage not yet collected inflates single samples). */
+export async function settledRss(server: ServerProcess, seconds: number): Promise<number> {
+  const samples = Math.max(3, Math.round(seconds * 2));
+  let least = Infinity;
+  for (let i = 0; i < samples; i++) {
+    await new Promise((resolve) => setTimeout(resolve, (seconds * 1000) / samples));
+    least = Math.min(least, await server.rss());
+  }
+  return least;
+}

@@ -1,0 +1,202 @@
+/**
+ * The HTTP benchmarks: GET and PUT throughput against B-mem and B-redis,
+ * paged lists at the big size against the same page at the small size,
+ * and the whole-collection list against `JSON.stringify` on a bare server.
+ */
+import type { Request } from "autocannon";
+import type { Benchmark } from "../benchmark.js";
+import { alternate, rowOf, type Row } from "../compare.js";
+import { MESH, type BenchContext } from "../context.js";
+import { dataplane, dataplanePath } from "../data.js";
+import { expectStatus, getText } from "../http-client.js";
+import { runLoad, type LoadSettings } from "../load.js";
+import type { ServerProcess } from "../processes.js";
+
+type Store = "memory" | "redis";
+
+const baselineOf = (ctx: BenchContext, store: Store): Promise<ServerProcess> =>
+  store === "memory" ? ctx.memBaseline() : ctx.redisBaseline();
+const baselineName = (store: Store): string => (store === "memory" ? "B-mem" : "B-redis");
+
+/** Alternating throughput runs of the same requests; req/s. */
+function compareThroughput(ctx: BenchContext, baseline: ServerProcess, ours: ServerProcess, requests: Request[]) {
+  const load = ctx.settings.throughput;
+  return alternate(
+    ctx.settings.rounds,
+    async () => (await runLoad(baseline.url, requests, load)).requestsPerSecond,
+    async () => (await runLoad(ours.url, requests, load)).requestsPerSecond,
+  );
+}
+
+/** Alternating latency runs (one connection); median ms. */
+function compareLatency(
+  ctx: BenchContext,
+  load: LoadSettings,
+  baseline: { url: string; path: string },
+  ours: { url: string; path: string },
+) {
+  return alternate(
+    ctx.settings.rounds,
+    async () => (await runLoad(baseline.url, [{ method: "GET", path: baseline.path }], load)).medianMs,
+    async () => (await runLoad(ours.url, [{ method: "GET", path: ours.path }], load)).medianMs,
+  );
+}
+
+/** GET of one dataplane; the baseline answers the very bytes ours answers. */
+function getOne(store: Store): Benchmark {
+  return {
+    id: `get/${store}`,
+    async run(ctx): Promise<Row> {
+      const ours = await ctx.benchMesh(store);
+      const baseline = await baselineOf(ctx, store);
+      const path = dataplanePath(MESH.bench, 0);
+      const bytes = await getText(ours.url + path);
+      await expectStatus("PUT", baseline.url + path, bytes, [200]);
+      if ((await getText(baseline.url + path)) !== bytes) throw new Error("the baseline does not answer the same bytes");
+      const samples = await compareThroughput(ctx, baseline, ours, [{ method: "GET", path }]);
+      return rowOf({
+        id: this.id,
+        operation: `GET one dataplane, ${store} store`,
+        unit: "req/s",
+        baselineName: baselineName(store),
+        target: { op: ">=", value: 0.75 },
+        samples,
+        thresholds: ctx.settings.thresholds,
+        details: { answerBytes: Buffer.byteLength(bytes), load: ctx.settings.throughput },
+      });
+    },
+  };
+}
+
+/** PUT updates of existing dataplanes, each connection walking its own part of the set. */
+function putUpdate(store: Store): Benchmark {
+  return {
+    id: `put/${store}`,
+    async run(ctx): Promise<Row> {
+      const ours = await ctx.benchMesh(store);
+      const baseline = await baselineOf(ctx, store);
+      const requests: Request[] = Array.from({ length: ctx.settings.sizes.writes }, (_, i) => ({
+        method: "PUT",
+        path: dataplanePath(MESH.bench, i),
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(dataplane(MESH.bench, i)),
+      }));
+      const samples = await compareThroughput(ctx, baseline, ours, requests);
+      return rowOf({
+        id: this.id,
+        operation: `PUT update of a dataplane, ${store} store`,
+        unit: "req/s",
+        baselineName: `${baselineName(store)} (${store === "memory" ? "Map set" : "HSET"})`,
+        target: { op: ">=", value: 0.5 },
+        samples,
+        thresholds: ctx.settings.thresholds,
+        details: { dataplanes: requests.length, load: ctx.settings.throughput },
+      });
+    },
+  };
+}
+
+/** The `offset` of the page that starts after the first `count` items of a collection. */
+async function cursorAfter(url: string, collection: string, count: number): Promise<string> {
+  let offset: string | undefined;
+  let seen = 0;
+  while (seen < count) {
+    const size = Math.min(1000, count - seen);
+    const query = new URLSearchParams({ size: String(size), ...(offset ? { offset } : {}) });
+    const page = JSON.parse(await getText(`${url}${collection}?${query}`)) as { items: unknown[]; next: string | null };
+    seen += page.items.length;
+    if (!page.next) throw new Error(`${collection} has fewer than ${count} items`);
+    offset = new URL(page.next).searchParams.get("offset") ?? undefined;
+  }
+  if (!offset) throw new Error("no cursor");
+  return offset;
+}
+
+/** A page of 100 at the big size against the same page at the small size. */
+function page(store: Store, what: "dataplanes" | "dataplanes+insights", where: "first" | "middle"): Benchmark {
+  return {
+    id: `page/${store}/${what === "dataplanes" ? "dataplanes" : "overview"}/${where}`,
+    async run(ctx): Promise<Row> {
+      const { small, big, page: size } = ctx.settings.sizes;
+      const smallServer = await ctx.smallMesh(store);
+      const bigServer = (await ctx.bigMesh(store === "memory" ? "memory-big" : "redis")).server;
+      const pathOf = async (server: ServerProcess, mesh: string, count: number): Promise<string> => {
+        const collection = `/meshes/${mesh}/${what}`;
+        if (where === "first") return `${collection}?size=${size}`;
+        return `${collection}?size=${size}&offset=${await cursorAfter(server.url, collection, count / 2)}`;
+      };
+      const smallPath = await pathOf(smallServer, MESH.small, small);
+      const bigPath = await pathOf(bigServer, MESH.big, big);
+      const smallPage = JSON.parse(await getText(smallServer.url + smallPath)) as { total: number; items: { name: string }[] };
+      const bigPage = JSON.parse(await getText(bigServer.url + bigPath)) as { total: number; items: { name: string }[] };
+      if (smallPage.total !== small || bigPage.total !== big || smallPage.items.length !== size || bigPage.items.length !== size) {
+        throw new Error(`unexpected pages: ${smallPage.total}/${smallPage.items.length} and ${bigPage.total}/${bigPage.items.length}`);
+      }
+      const samples = await compareLatency(
+        ctx,
+        ctx.settings.latency,
+        { url: smallServer.url, path: smallPath },
+        { url: bigServer.url, path: bigPath },
+      );
+      const label = what === "dataplanes" ? "dataplanes" : "dataplanes+insights";
+      return rowOf({
+        id: this.id,
+        operation: `${where} page of ${label} (size=${size}) at ${big.toLocaleString("en")}, ${store} store`,
+        unit: "ms",
+        baselineName: `the same page at ${small.toLocaleString("en")}`,
+        target: { op: "<=", value: 1.5 },
+        samples,
+        thresholds: ctx.settings.thresholds,
+        details: {
+          smallPath,
+          bigPath,
+          firstItem: { small: smallPage.items[0]?.name, big: bigPage.items[0]?.name },
+          load: ctx.settings.latency,
+        },
+      });
+    },
+  };
+}
+
+/** The whole collection against `JSON.stringify` of the same items on B-mem. */
+function wholeList(store: Store): Benchmark {
+  return {
+    id: `list-all/${store}`,
+    async run(ctx): Promise<Row> {
+      const ours = await ctx.wholeMesh(store);
+      const baseline = await ctx.memBaseline();
+      const path = `/meshes/${MESH.whole}/dataplanes`;
+      const text = await getText(ours.url + path);
+      const answer = JSON.parse(text) as { total: number; items: unknown[] };
+      if (answer.total !== ctx.settings.sizes.whole) throw new Error(`the list has ${answer.total} items`);
+      await expectStatus("POST", baseline.url + path, JSON.stringify(answer.items), [204]);
+      if ((await getText(baseline.url + path)) !== text) throw new Error("the baseline does not answer the same bytes");
+      const samples = await compareLatency(ctx, ctx.settings.wholeList, { url: baseline.url, path }, { url: ours.url, path });
+      return rowOf({
+        id: this.id,
+        operation: `whole list of ${ctx.settings.sizes.whole.toLocaleString("en")} dataplanes, ${store} store`,
+        unit: "ms",
+        baselineName: "B-mem (JSON.stringify + send)",
+        target: { op: "<=", value: 2 },
+        samples,
+        thresholds: ctx.settings.thresholds,
+        details: { answerBytes: Buffer.byteLength(text), load: ctx.settings.wholeList },
+      });
+    },
+  };
+}
+
+export const httpBenchmarks: Benchmark[] = [
+  getOne("memory"),
+  getOne("redis"),
+  putUpdate("memory"),
+  putUpdate("redis"),
+  ...(["memory", "redis"] as const).flatMap((store) => [
+    page(store, "dataplanes", "first"),
+    page(store, "dataplanes", "middle"),
+    page(store, "dataplanes+insights", "first"),
+    page(store, "dataplanes+insights", "middle"),
+  ]),
+  wholeList("memory"),
+  wholeList("redis"),
+];

@@ -1,0 +1,29 @@
+/** The table of ratios, as plain text. */
+import type { Row } from "./compare.js";
+
+const number = (value: number, unit: string): string => {
+  if (!Number.isFinite(value)) return String(value);
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${unit}`;
+};
+
+/** operation | ours | baseline | ratio | target | pass/fail. */
+export function formatTable(rows: readonly Row[], thresholds: boolean): string {
+  const header = ["operation", "ours", "baseline", "ratio", "target", "result"];
+  const lines = rows.map((row) => [
+    row.operation,
+    number(row.ours, row.unit),
+    `${number(row.baseline, row.unit)} (${row.baselineName})`,
+    row.ratio.toFixed(2),
+    `${row.target.op === ">=" ? "≥" : "≤"} ${row.target.value}`,
+    !thresholds || row.pass === undefined ? "—" : row.pass ? "pass" : "FAIL",
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => (line[i] as string).length)));
+  const format = (cells: readonly string[]) =>
+    `| ${cells.map((cell, i) => (i === 0 || i === 2 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join(" | ")} |`;
+  return [
+    format(header),
+    `|${widths.map((width, i) => (i === 0 || i === 2 ? `:${"-".repeat(width + 1)}` : `${"-".repeat(width + 1)}:`)).join("|")}|`,
+    ...lines.map(format),
+  ].join("\n");
+}
