@@ -54,11 +54,6 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
   app.on("error", (error: unknown) => logger.warn({ err: error }, "error outside the request pipeline"));
   app.use(requestContext(logger, metrics));
   app.use(errorTranslation(logger));
-  app.use(async (ctx, next) => {
-    // `dataplanes%2Binsights` is the same path for the router (a `+` can never be part of a name).
-    if (ctx.path.includes("%2")) ctx.path = ctx.path.replace(/%2B/gi, "+");
-    return next();
-  });
   app.use(cors({ allowedDomains: config.apiServer.corsAllowedDomains, readOnly, methodsOf: routing.methodsOf }));
   if (readOnly) app.use(readOnlyGuard(routing.methodsOf));
   app.use(routing.router.routes());

@@ -1,7 +1,7 @@
 /**
  * First middleware: gives each request an id (`X-Request-Id`, taken from the
- * client when it is sane), then logs and measures the answer by route
- * template. Never logs bodies, queries or headers.
+ * client when it is sane) and normalises its path, then logs and measures
+ * the answer by route template. Never logs bodies, queries or headers.
  */
 import { randomBytes } from "node:crypto";
 import type { Middleware } from "koa";
@@ -24,6 +24,8 @@ export function requestContext(logger: Logger, metrics: ServerMetrics): Middlewa
     const requestId = given && SANE_REQUEST_ID.test(given) ? given : `${prefix}-${(++counter).toString(36)}`;
     ctx.state.requestId = requestId;
     ctx.set("X-Request-Id", requestId);
+    // `dataplanes%2Binsights` is the same path for the router (a `+` can never be part of a name).
+    if (ctx.path.includes("%2")) ctx.path = ctx.path.replace(/%2B/gi, "+");
     try {
       await next();
     } finally {

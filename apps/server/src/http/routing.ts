@@ -36,10 +36,11 @@ function toRouterPath(template: string): string {
 export function createRouting(routes: readonly RouteDefinition[]): Routing {
   const router = new Router<ApiState, ApiContext>({ sensitive: true, strict: false });
   for (const route of routes) {
-    for (const method of METHOD_ORDER) {
-      const handler = method === "HEAD" ? undefined : route.handlers[method];
-      if (handler) router.register(toRouterPath(route.template), [method], handler, { name: route.template });
-    }
+    // One layer per path (not per method): the router tests every layer's pattern on every request.
+    const methods = (Object.keys(route.handlers) as RouteMethod[]).filter((method) => route.handlers[method]);
+    const handlers: Record<string, Handler | undefined> = { ...route.handlers, HEAD: route.handlers.GET };
+    const dispatch: Handler = (ctx) => handlers[ctx.method]!(ctx);
+    router.register(toRouterPath(route.template), methods, dispatch, { name: route.template });
   }
   const templates = routes.map((route) => route.template.split("/").slice(1));
   return {

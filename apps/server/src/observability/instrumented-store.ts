@@ -4,16 +4,18 @@ import type { ServerMetrics } from "./metrics.js";
 
 /** The same store, with each operation's latency and outcome recorded. */
 export function instrumentStore(store: ResourceStore, metrics: ServerMetrics): ResourceStore {
-  const time = async <R>(operation: string, run: () => Promise<R>): Promise<R> => {
+  const time = <R>(operation: string, run: () => Promise<R>): Promise<R> => {
     const start = performance.now();
-    try {
-      const result = await run();
-      metrics.observeStoreOperation(operation, "ok", (performance.now() - start) / 1000);
-      return result;
-    } catch (error) {
-      metrics.observeStoreOperation(operation, "error", (performance.now() - start) / 1000);
-      throw error;
-    }
+    return run().then(
+      (result) => {
+        metrics.observeStoreOperation(operation, "ok", (performance.now() - start) / 1000);
+        return result;
+      },
+      (error: unknown) => {
+        metrics.observeStoreOperation(operation, "error", (performance.now() - start) / 1000);
+        throw error;
+      },
+    );
   };
   return {
     get: (type, mesh, name) => time("get", () => store.get(type, mesh, name)),

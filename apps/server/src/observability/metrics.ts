@@ -1,8 +1,29 @@
 /**
  * Prometheus metrics of one server (http-api.md §9), on a registry of its
  * own so that several servers in one process never clash.
+ *
+ * The per-request series are kept by a small histogram of our own and handed
+ * to prom-client only when scraped: prom-client validates and hashes the
+ * label set on every observation, which is too much for the request path.
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Gauge, Registry } from "prom-client";
+
+/** What prom-client's registry reads of a metric when it is scraped. */
+interface ScrapedMetric {
+  readonly name: string;
+  readonly help: string;
+  readonly type: "counter" | "histogram";
+  readonly aggregator: "sum";
+  readonly values: { metricName?: string; labels: Record<string, string | number>; value: number }[];
+}
+
+/** A metric the registry can hold: its description and how to read it. */
+interface CustomMetric {
+  readonly name: string;
+  readonly help: string;
+  readonly type: ScrapedMetric["type"];
+  get(): ScrapedMetric;
+}
 
 /** What the API and the store report; read through `registry`. */
 export interface ServerMetrics {
@@ -15,35 +36,104 @@ export interface ServerMetrics {
   setStoreProbe(probe: () => Promise<boolean>): void;
 }
 
-const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Upper bounds of the latency buckets, in seconds. */
+export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-interface Observer {
-  observe(value: number): void;
+interface Series {
+  readonly labels: Record<string, string>;
+  /** Non-cumulative counts per bucket; the last one is +Inf. */
+  readonly buckets: Float64Array;
+  sum: number;
+  count: number;
+}
+
+/** A histogram keyed by a caller-built series key; exposes itself in prom-client's metric shape. */
+class SeriesHistogram {
+  private readonly series = new Map<string, Series>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+
+  /** The series of `key`, created with `labels` on first use. */
+  seriesOf(key: string, labels: () => Record<string, string>): Series {
+    let series = this.series.get(key);
+    if (!series) {
+      series = { labels: labels(), buckets: new Float64Array(LATENCY_BUCKETS.length + 1), sum: 0, count: 0 };
+      this.series.set(key, series);
+    }
+    return series;
+  }
+
+  static observe(series: Series, seconds: number): void {
+    let i = 0;
+    while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]!) i++;
+    series.buckets[i]! += 1;
+    series.sum += seconds;
+    series.count += 1;
+  }
+
+  /** The histogram as prom-client writes it: cumulative `_bucket`s with `le`, `_sum`, `_count`. */
+  histogramMetric(): CustomMetric {
+    return {
+      name: this.name,
+      help: this.help,
+      type: "histogram",
+      get: () => ({
+        name: this.name,
+        help: this.help,
+        type: "histogram",
+        aggregator: "sum",
+        values: [...this.series.values()].flatMap((series) => {
+          let cumulative = 0;
+          const buckets = [...LATENCY_BUCKETS, "+Inf"].map((le, i) => {
+            cumulative += series.buckets[i]!;
+            return { metricName: `${this.name}_bucket`, labels: { le, ...series.labels }, value: cumulative };
+          });
+          return [
+            ...buckets,
+            { metricName: `${this.name}_sum`, labels: series.labels, value: series.sum },
+            { metricName: `${this.name}_count`, labels: series.labels, value: series.count },
+          ];
+        }),
+      }),
+    };
+  }
+
+  /** A counter of the observations per series. */
+  counterMetric(name: string, help: string): CustomMetric {
+    return {
+      name,
+      help,
+      type: "counter",
+      get: () => ({
+        name,
+        help,
+        type: "counter",
+        aggregator: "sum",
+        values: [...this.series.values()].map((series) => ({ labels: series.labels, value: series.count })),
+      }),
+    };
+  }
 }
 
 /** Creates the metrics of one server. */
 export function createMetrics(): ServerMetrics {
   const registry = new Registry();
-  const requests = new Counter({
-    name: "kuma_cp_http_requests_total",
-    help: "HTTP API requests answered, by route template, method and status",
-    labelNames: ["route", "method", "status"] as const,
-    registers: [registry],
-  });
-  const requestDuration = new Histogram({
-    name: "kuma_cp_http_request_duration_seconds",
-    help: "Time to answer an HTTP API request, by route template, method and status",
-    labelNames: ["route", "method", "status"] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
-  const storeDuration = new Histogram({
-    name: "kuma_cp_store_operation_duration_seconds",
-    help: "Time of store operations, by operation and outcome",
-    labelNames: ["operation", "outcome"] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
+  const requests = new SeriesHistogram(
+    "kuma_cp_http_request_duration_seconds",
+    "Time to answer an HTTP API request, by route template, method and status",
+  );
+  const storeOperations = new SeriesHistogram(
+    "kuma_cp_store_operation_duration_seconds",
+    "Time of store operations, by operation and outcome",
+  );
+  // The registry only reads name, help, type and get() of what it is given.
+  const register = (metric: CustomMetric): void => registry.registerMetric(metric as never);
+  register(requests.counterMetric("kuma_cp_http_requests_total", "HTTP API requests answered, by route template, method and status"));
+  register(requests.histogramMetric());
+  register(storeOperations.histogramMetric());
   let probe: () => Promise<boolean> = async () => true;
   new Gauge({
     name: "kuma_cp_store_connected",
@@ -54,30 +144,14 @@ export function createMetrics(): ServerMetrics {
     },
   });
 
-  // Label lookups hash their label set; keep the children of the hot path instead.
-  const requestChildren = new Map<string, { count: { inc(): void }; duration: Observer }>();
-  const storeChildren = new Map<string, Observer>();
   return {
     registry,
     observeRequest(route, method, status, seconds) {
-      const key = `${route} ${method} ${status}`;
-      let child = requestChildren.get(key);
-      if (!child) {
-        const labels = { route, method, status: String(status) };
-        child = { count: requests.labels(labels), duration: requestDuration.labels(labels) };
-        requestChildren.set(key, child);
-      }
-      child.count.inc();
-      child.duration.observe(seconds);
+      const series = requests.seriesOf(`${route} ${method} ${status}`, () => ({ route, method, status: String(status) }));
+      SeriesHistogram.observe(series, seconds);
     },
     observeStoreOperation(operation, outcome, seconds) {
-      const key = `${operation} ${outcome}`;
-      let child = storeChildren.get(key);
-      if (!child) {
-        child = storeDuration.labels({ operation, outcome });
-        storeChildren.set(key, child);
-      }
-      child.observe(seconds);
+      SeriesHistogram.observe(storeOperations.seriesOf(`${operation} ${outcome}`, () => ({ operation, outcome })), seconds);
     },
     setStoreProbe(next) {
       probe = next;
