@@ -5,6 +5,7 @@
  * milliseconds, too coarse for sub-millisecond answers).
  */
 import autocannon, { type Client, type Request } from "autocannon";
+import { cpuMicrosOf } from "./processes.js";
 
 /** Load settings, the same for ours and the baseline. */
 export interface LoadSettings {
@@ -17,6 +18,8 @@ export interface LoadRun {
   readonly requestsPerSecond: number;
   readonly medianMs: number;
   readonly answers: number;
+  /** CPU time the server process used per answer, when its pid was given. */
+  readonly serverCpuMicrosPerAnswer?: number;
 }
 
 /**
@@ -24,13 +27,19 @@ export interface LoadRun {
  * connection starts at a different place in the list (and walks it in a
  * loop), so that concurrent requests never hit the same resource.
  */
-export async function runLoad(baseUrl: string, requests: readonly Request[], settings: LoadSettings): Promise<LoadRun> {
+export async function runLoad(
+  baseUrl: string,
+  requests: readonly Request[],
+  settings: LoadSettings,
+  serverPid?: number,
+): Promise<LoadRun> {
   if (requests.length === 0) throw new Error("no requests");
   let nextClient = 0;
   const stride = Math.max(1, Math.floor(requests.length / settings.connections));
   const times: number[] = [];
   let failures = 0;
   let firstFailure: number | undefined;
+  const cpuBefore = serverPid === undefined ? undefined : await cpuMicrosOf(serverPid);
   const started = performance.now();
   const instance = autocannon({
     url: baseUrl,
@@ -56,6 +65,7 @@ export async function runLoad(baseUrl: string, requests: readonly Request[], set
   });
   const result = await instance;
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuBefore === undefined ? undefined : (await cpuMicrosOf(serverPid as number)) - cpuBefore;
   if (failures > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(
       `load on ${baseUrl}${requests[0]?.path ?? ""}: ${failures} non-2xx answers (first ${firstFailure}), ` +
@@ -63,7 +73,12 @@ export async function runLoad(baseUrl: string, requests: readonly Request[], set
     );
   }
   if (times.length === 0) throw new Error(`load on ${baseUrl}: no answer at all`);
-  return { requestsPerSecond: times.length / seconds, medianMs: median(times), answers: times.length };
+  return {
+    requestsPerSecond: times.length / seconds,
+    medianMs: median(times),
+    answers: times.length,
+    ...(cpu === undefined ? {} : { serverCpuMicrosPerAnswer: cpu / times.length }),
+  };
 }
 
 /** The median of some numbers (the mean of the two middle ones for an even count). */

@@ -99,6 +99,15 @@ export async function rssOf(pid: number): Promise<number> {
   return Number(match[1]) * 1024;
 }
 
+/** CPU time (user + system) a process has used, in microseconds (Linux: /proc/<pid>/stat, 10 ms resolution). */
+export async function cpuMicrosOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // The command name may hold spaces: fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / 100;
+}
+
 /** Resolves when the child has exited. */
 export function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {

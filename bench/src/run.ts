@@ -21,7 +21,7 @@ import { BenchContext } from "./context.js";
 import { FULL, SMOKE } from "./settings.js";
 import { httpBenchmarks } from "./suites/http-load.js";
 import { processBenchmarks } from "./suites/processes.js";
-import { formatTable } from "./table.js";
+import { formatCpuTable, formatTable } from "./table.js";
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "results");
 
@@ -76,6 +76,8 @@ const seconds = (performance.now() - started) / 1000;
 
 log("");
 log(formatTable(rows, settings.thresholds));
+const cpuTable = formatCpuTable(rows);
+if (cpuTable) log(cpuTable);
 for (const failure of failures) log(`FAILED ${failure.id}: ${failure.error}`);
 for (const seeding of ctx.seedings) {
   log(`seeded ${seeding.dataplanes} dataplanes + ${seeding.insights} insights in mesh ${seeding.mesh} of ours (${seeding.server}) ` +

@@ -27,3 +27,12 @@ export function formatTable(rows: readonly Row[], thresholds: boolean): string {
     ...lines.map(format),
   ].join("\n");
 }
+
+/** The servers' CPU time per request of the throughput rows: baseline / ours is the ratio a spare core would give. */
+export function formatCpuTable(rows: readonly Row[]): string | undefined {
+  const lines = rows.flatMap((row) => {
+    const cpu = row.details?.serverCpuMicrosPerRequest as { ours: number; baseline: number } | undefined;
+    return cpu ? [`  ${row.operation}: ours ${cpu.ours.toFixed(1)} µs, baseline ${cpu.baseline.toFixed(1)} µs, baseline/ours ${(cpu.baseline / cpu.ours).toFixed(2)}`] : [];
+  });
+  return lines.length === 0 ? undefined : ["server CPU time per request (user + system):", ...lines].join("\n");
+}

@@ -9,7 +9,7 @@ import { alternate, rowOf, type Row } from "../compare.js";
 import { MESH, type BenchContext } from "../context.js";
 import { dataplane, dataplanePath } from "../data.js";
 import { expectStatus, getText } from "../http-client.js";
-import { runLoad, type LoadSettings } from "../load.js";
+import { median, runLoad, type LoadSettings } from "../load.js";
 import type { ServerProcess } from "../processes.js";
 
 type Store = "memory" | "redis";
@@ -18,14 +18,26 @@ const baselineOf = (ctx: BenchContext, store: Store): Promise<ServerProcess> =>
   store === "memory" ? ctx.memBaseline() : ctx.redisBaseline();
 const baselineName = (store: Store): string => (store === "memory" ? "B-mem" : "B-redis");
 
-/** Alternating throughput runs of the same requests; req/s. */
-function compareThroughput(ctx: BenchContext, baseline: ServerProcess, ours: ServerProcess, requests: Request[]) {
+/**
+ * Alternating throughput runs of the same requests; req/s. Also the
+ * servers' CPU time per answer: unlike throughput, it hardly depends on
+ * what else the machine runs, so it tells what the ratio would be with a
+ * core to spare.
+ */
+async function compareThroughput(ctx: BenchContext, baseline: ServerProcess, ours: ServerProcess, requests: Request[]) {
   const load = ctx.settings.throughput;
-  return alternate(
-    ctx.settings.rounds,
-    async () => (await runLoad(baseline.url, requests, load)).requestsPerSecond,
-    async () => (await runLoad(ours.url, requests, load)).requestsPerSecond,
-  );
+  const cpu = { ours: [] as number[], baseline: [] as number[] };
+  const side = (server: ServerProcess, into: number[]) => async () => {
+    const run = await runLoad(server.url, requests, load, server.pid);
+    into.push(run.serverCpuMicrosPerAnswer as number);
+    return run.requestsPerSecond;
+  };
+  const samples = await alternate(ctx.settings.rounds, side(baseline, cpu.baseline), side(ours, cpu.ours));
+  const ofRounds = (values: number[]) => values.slice(values.length - ctx.settings.rounds.rounds);
+  return {
+    samples,
+    cpu: { ours: median(ofRounds(cpu.ours)), baseline: median(ofRounds(cpu.baseline)) },
+  };
 }
 
 /** Alternating latency runs (one connection); median ms. */
@@ -53,7 +65,7 @@ function getOne(store: Store): Benchmark {
       const bytes = await getText(ours.url + path);
       await expectStatus("PUT", baseline.url + path, bytes, [200]);
       if ((await getText(baseline.url + path)) !== bytes) throw new Error("the baseline does not answer the same bytes");
-      const samples = await compareThroughput(ctx, baseline, ours, [{ method: "GET", path }]);
+      const { samples, cpu } = await compareThroughput(ctx, baseline, ours, [{ method: "GET", path }]);
       return rowOf({
         id: this.id,
         operation: `GET one dataplane, ${store} store`,
@@ -62,7 +74,7 @@ function getOne(store: Store): Benchmark {
         target: { op: ">=", value: 0.75 },
         samples,
         thresholds: ctx.settings.thresholds,
-        details: { answerBytes: Buffer.byteLength(bytes), load: ctx.settings.throughput },
+        details: { answerBytes: Buffer.byteLength(bytes), load: ctx.settings.throughput, serverCpuMicrosPerRequest: cpu },
       });
     },
   };
@@ -81,7 +93,7 @@ function putUpdate(store: Store): Benchmark {
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(dataplane(MESH.bench, i)),
       }));
-      const samples = await compareThroughput(ctx, baseline, ours, requests);
+      const { samples, cpu } = await compareThroughput(ctx, baseline, ours, requests);
       return rowOf({
         id: this.id,
         operation: `PUT update of a dataplane, ${store} store`,
@@ -90,7 +102,7 @@ function putUpdate(store: Store): Benchmark {
         target: { op: ">=", value: 0.5 },
         samples,
         thresholds: ctx.settings.thresholds,
-        details: { dataplanes: requests.length, load: ctx.settings.throughput },
+        details: { dataplanes: requests.length, load: ctx.settings.throughput, serverCpuMicrosPerRequest: cpu },
       });
     },
   };
