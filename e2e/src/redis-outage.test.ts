@@ -20,13 +20,19 @@ import { standaloneBackend, uniquePrefix, type RedisBackend } from "./support/re
 import { COLLECTION, markerOf, meshBody } from "./support/resources.js";
 
 const COMMAND_TIMEOUT_MS = 500;
-/** What a 503 may take beyond the command timeout, as the replica timed it (its access log). */
-const SERVER_MARGIN_MS = 300;
 /**
- * The same as the client saw it: the round trip, and the test process's own
- * scheduling, which on a busy 2-core machine running three replicas can stall.
+ * What a 503 may take beyond the command timeout, as the replica timed it (its
+ * access log): 90% of them within this small margin...
  */
-const CLIENT_MARGIN_MS = 1000;
+const SERVER_MARGIN_MS = 250;
+/**
+ * ... and every one within this one, which also covers a replica's event loop
+ * stalling when a 2-core machine runs this suite beside others. (An operation
+ * allowed twice the timeout — a bug this suite found — fails the first bound.)
+ */
+const STALL_MARGIN_MS = 1000;
+/** The same as the client saw it, the test process's own scheduling included. */
+const CLIENT_MARGIN_MS = 1500;
 /** How long Redis stays away. */
 const OUTAGE_MS = 2500;
 /** How long the replicas may take to serve again once Redis answers. */
@@ -210,6 +216,7 @@ describe("three replicas when their redis-server goes away and comes back", () =
       "ms to first 503": Math.round(first503),
       "ms 503 latency p50": Math.round(quantile(latencies, 0.5)),
       "ms 503 latency max": Math.round(Math.max(...latencies)),
+      "ms 503 latency p90 as the replicas timed it": Math.round(quantile(serverLatencies, 0.9)),
       "ms 503 latency max as the replicas timed it": Math.round(Math.max(...serverLatencies)),
       "ms commandTimeout": COMMAND_TIMEOUT_MS,
       "replicas with /ready 503 during the outage": `${readyDuring.filter((rs) => rs.some((r) => r.outcome === "503")).length}/${everyone.length}`,
@@ -230,7 +237,10 @@ describe("three replicas when their redis-server goes away and comes back", () =
     expect(unavailable.length).toBeGreaterThan(0);
     expect(badBodies).toEqual([]);
     expect(serverLatencies.length).toBe(unavailable.length);
-    expect(Math.max(...serverLatencies)).toBeLessThanOrEqual(COMMAND_TIMEOUT_MS + SERVER_MARGIN_MS);
+    expect(quantile(serverLatencies, 0.9)).toBeLessThanOrEqual(
+      COMMAND_TIMEOUT_MS + SERVER_MARGIN_MS,
+    );
+    expect(Math.max(...serverLatencies)).toBeLessThanOrEqual(COMMAND_TIMEOUT_MS + STALL_MARGIN_MS);
     expect(Math.max(...latencies)).toBeLessThanOrEqual(COMMAND_TIMEOUT_MS + CLIENT_MARGIN_MS);
     expect(Math.max(...readyLatencies)).toBeLessThanOrEqual(COMMAND_TIMEOUT_MS + CLIENT_MARGIN_MS);
     for (const during of readyDuring) expect(during.map((r) => r.outcome)).toContain("503");
