@@ -1,4 +1,7 @@
 import { mergeConfig } from "vitest/config";
 import { sharedConfig } from "../../vitest.shared.js";
 
-export default mergeConfig(sharedConfig, {});
+// Every suite starts real servers (and redis-server processes): allow for a busy 2-core CI machine.
+export default mergeConfig(sharedConfig, {
+  test: { testTimeout: 30_000, hookTimeout: 60_000 },
+});

@@ -36,6 +36,10 @@ export function readBodyText(req: IncomingMessage, res: ServerResponse, limit: n
   // (the server answers early refusals without it: see the `checkContinue` listener).
   if (/\b100-continue\b/i.test(req.headers.expect ?? "") && !res.headersSent) res.writeContinue();
   return new Promise((resolve, reject) => {
+    if (req.destroyed) {
+      reject(new RequestAbortedError("the client closed the connection before the body was read"));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = (): void => {
