@@ -42,7 +42,7 @@ export interface Load {
 export function startWriteLoad(
   replicas: readonly KumaCp[],
   mesh: string,
-  options: { readonly workersPerReplica?: number; readonly pauseMs?: number } = {},
+  options: { readonly workersPerReplica?: number } = {},
 ): Load {
   const records: LoadRecord[] = [];
   let running = true;
@@ -100,7 +100,6 @@ export function startWriteLoad(
         ...(response && !ok ? { body: response.body } : {}),
       });
       if (ok && record.kind === "create") acked.push(record.target.slice(mesh.length + 1));
-      if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
     }
   }
 

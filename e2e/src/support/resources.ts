@@ -23,7 +23,7 @@ export function trafficRouteBody(
 
 /** The weight a TrafficRoute body (or GET response) carries. */
 export function weightOf(route: unknown): number {
-  const conf = (route as { conf?: { weight?: number | string }[] }).conf;
+  const conf = (route as { conf?: { weight?: number | string }[] } | undefined)?.conf;
   return Number(conf?.[0]?.weight ?? 0);
 }
 
@@ -44,10 +44,11 @@ export function trafficTraceBody(
 
 /** The marker of a TrafficTrace body (or GET response). */
 export function markerOf(trace: unknown): string | undefined {
-  return (trace as { selectors?: { match?: { marker?: string } }[] }).selectors?.[0]?.match?.marker;
+  return (trace as { selectors?: { match?: { marker?: string } }[] } | undefined)?.selectors?.[0]
+    ?.match?.marker;
 }
 
-/** A TrafficPermission from `source` to `destination`. */
+/** A TrafficPermission from service `web` to service `backend`. */
 export function trafficPermissionBody(mesh: string, name: string): Record<string, unknown> {
   return {
     type: "TrafficPermission",
