@@ -69,10 +69,14 @@ describe.each(storeBackends())("versions and conditional requests ($name store)"
     expect((await api.delete(PATH, { "If-Match": etag })).status).toBe(412);
   });
 
-  it("deletes a mesh with If-Match of its version only", async () => {
+  it("deletes a mesh, with its resources, on If-Match of its version only", async () => {
     const etag = (await api.put("/meshes/m1", { type: "Mesh", name: "m1" })).headers.get("etag")!;
+    expect((await api.put("/meshes/m1/traffic-logs/tl", { ...log("tl"), mesh: "m1" })).status).toBe(201);
     expect((await api.delete("/meshes/m1", { "If-Match": '"0"' })).status).toBe(412);
+    expect((await api.get("/meshes/m1/traffic-logs/tl")).status).toBe(200);
     expect((await api.delete("/meshes/m1", { "If-Match": etag })).status).toBe(200);
+    expect((await api.get("/meshes/m1/traffic-logs/tl")).status).toBe(404);
+    expect((await api.delete("/meshes/m1", { "If-Match": etag })).status).toBe(412);
   });
 
   it("changes the version on every write", async () => {

@@ -1,9 +1,8 @@
 /**
  * DELETE of a resource (http-api.md §4, §6). Deleting a mesh cascades
  * atomically through the store and answers 404 when the mesh itself did not
- * exist (orphans are removed either way). `If-Match` is checked against the
- * stored version; for a mesh-scoped resource the delete is conditional in
- * the store itself.
+ * exist (orphans are removed either way). `If-Match` is checked by the
+ * store in the same atomic step as the delete (the cascade, for a mesh).
  */
 import { MeshType, type AnyResourceType } from "@kuma-ts/model";
 import { ResourceNotFoundError, VersionConflictError, type ResourceStore } from "@kuma-ts/store";
@@ -24,15 +23,11 @@ export function deleteHandler(type: AnyResourceType, store: ResourceStore): Hand
     const ifMatch = parseEntityTags(ctx.get("If-Match"));
     if (!couldExist(mesh, name)) throw ifMatch ? preconditionFailed(Title.delete) : notFound(Title.delete);
 
-    if (type === MeshType) {
-      if (ifMatch) {
-        // The store's cascade takes no expected version: the check is as close to it as it gets.
-        const existing = await store.get(MeshType, undefined, name);
-        if (!ifMatchHolds(ifMatch, existing?.version)) throw preconditionFailed(Title.delete);
-      }
-      if (!(await store.deleteMesh(name))) throw notFound(Title.delete);
-    } else if (ifMatch) {
+    if (ifMatch) {
+      // Conditional in the store itself; for a Mesh the store's delete is the atomic cascade.
       await deleteIfMatch(type, store, mesh, name, (version) => ifMatchHolds(ifMatch, version));
+    } else if (type === MeshType) {
+      if (!(await store.deleteMesh(name))) throw notFound(Title.delete);
     } else {
       await store.delete(type, mesh, name);
     }
