@@ -146,10 +146,10 @@ describe("kuma-cp run", () => {
     ["KUMA_API_SERVER_PORT", "70000", "KUMA_API_SERVER_PORT"],
     ["KUMA_API_SERVER_MAX_REQUEST_BODY_BYTES", "0", "KUMA_API_SERVER_MAX_REQUEST_BODY_BYTES"],
     ["KUMA_STORE_REDIS_COMMAND_TIMEOUT", "-1s", "KUMA_STORE_REDIS_COMMAND_TIMEOUT"],
-    ["KUMA_API_SERVER_CORS_ALLOWED_DOMAINS", "(", "apiServer.corsAllowedDomains"],
-    ["KUMA_STORE_REDIS_URL", "http://x", "store.redis.url"],
-    ["KUMA_STORE_REDIS_NODES", "no-port", "store.redis.nodes"],
-    ["KUMA_DEFAULTS_MESH", "mtls: 3", "defaults.mesh"],
+    ["KUMA_API_SERVER_CORS_ALLOWED_DOMAINS", "(", "KUMA_API_SERVER_CORS_ALLOWED_DOMAINS"],
+    ["KUMA_STORE_REDIS_URL", "http://x", "KUMA_STORE_REDIS_URL"],
+    ["KUMA_STORE_REDIS_NODES", "no-port", "KUMA_STORE_REDIS_NODES"],
+    ["KUMA_DEFAULTS_MESH", "mtls: 3", "KUMA_DEFAULTS_MESH"],
   ])("rejects %s=%s naming it", async (name, value, named) => {
     const result = await runToEnd(["run"], { ...LOOPBACK_ENV, [name]: value });
     expect(result.status).toBe(1);

@@ -164,16 +164,24 @@ describe("the server configuration", () => {
 
   it("rejects an invalid CORS pattern, Redis URL, node address and default mesh", () => {
     expect(() => loadServerConfig({ env: { KUMA_API_SERVER_CORS_ALLOWED_DOMAINS: "(" } })).toThrow(
-      /apiServer.corsAllowedDomains/,
+      /^invalid value "\(" of apiServer.corsAllowedDomains \(KUMA_API_SERVER_CORS_ALLOWED_DOMAINS\): /,
     );
-    expect(() => loadServerConfig({ env: { KUMA_STORE_REDIS_URL: "http://x" } })).toThrow(/store.redis.url/);
-    expect(() => loadServerConfig({ env: { KUMA_STORE_REDIS_NODES: "host" } })).toThrow(/store.redis.nodes/);
+    expect(() => loadServerConfig({ env: { KUMA_STORE_REDIS_URL: "http://u:pw@x" } })).toThrow(
+      "invalid value of store.redis.url (KUMA_STORE_REDIS_URL): must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0",
+    );
+    expect(() => loadServerConfig({ env: { KUMA_STORE_REDIS_NODES: "host" } })).toThrow(
+      'invalid value "host" of store.redis.nodes (KUMA_STORE_REDIS_NODES): must be host:port',
+    );
+    expect(() => loadServerConfig({ env: { KUMA_STORE_REDIS_NODES: "host:65536" } })).toThrow(/must be host:port/);
     expect(() => loadServerConfig({ env: { KUMA_DEFAULTS_MESH: "mtls: 3" } })).toThrow(
-      "invalid value of defaults.mesh: mtls: must be an object",
+      "invalid value of defaults.mesh (KUMA_DEFAULTS_MESH): mtls: must be an object",
     );
     expect(() =>
       loadServerConfig({ env: { KUMA_STORE_TYPE: "redis", KUMA_STORE_REDIS_MODE: "cluster" } }),
-    ).toThrow("store.redis.nodes must list at least one host:port in cluster mode");
+    ).toThrow("store.redis.nodes (KUMA_STORE_REDIS_NODES) must list at least one host:port in cluster mode");
+    expect(() =>
+      loadServerConfig({ env: { KUMA_STORE_TYPE: "redis", KUMA_STORE_REDIS_MODE: "sentinel", KUMA_STORE_REDIS_NODES: "h:1" } }),
+    ).toThrow("store.redis.sentinelMasterName (KUMA_STORE_REDIS_SENTINEL_MASTER_NAME) must be set in sentinel mode");
   });
 
   it("redacts every field marked secret, even when empty, and the password inside the Redis URL", () => {

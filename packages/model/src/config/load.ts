@@ -5,7 +5,6 @@
  */
 import { parse as parseYaml } from "yaml";
 import { formatGoDuration, parseDuration } from "../codec/duration.js";
-import { ResourceDecodeError } from "../errors.js";
 import { configLeaves, isSection, type ConfigLeaf } from "./leaves.js";
 import { ServerConfig } from "./schema.js";
 import { parseDefaultMesh } from "./default-mesh.js";
@@ -157,47 +156,59 @@ function invalid(where: string, value: unknown, reason: string): ConfigError {
   return new ConfigError(`invalid value ${shown} of ${where}: ${reason}`);
 }
 
-/** Rules that involve more than one leaf, or a leaf's content. */
+/** `store.redis.nodes (KUMA_STORE_REDIS_NODES)`: where a value can be set, for messages. */
+function settingName(key: string): string {
+  return `${key} (${leafAt(key.split(".")).envVar})`;
+}
+
+/** Rules about a leaf's content, or about several leaves. */
 function validate(config: ServerConfig): void {
   for (const pattern of config.apiServer.corsAllowedDomains) {
     try {
       new RegExp(`^(?:${pattern})$`);
     } catch (error) {
-      throw new ConfigError(
-        `invalid value ${JSON.stringify(pattern)} of apiServer.corsAllowedDomains: ${(error as Error).message}`,
-      );
+      throw invalid(settingName("apiServer.corsAllowedDomains"), pattern, (error as Error).message);
     }
   }
   const redis = config.store.redis;
-  let url: URL | undefined;
-  try {
-    url = new URL(redis.url);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== "redis:" && url.protocol !== "rediss:") || !url.hostname) {
+  if (!isRedisUrl(redis.url)) {
+    // The URL is not echoed: it may hold a password.
     throw new ConfigError(
-      `invalid value of store.redis.url: must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0`,
+      `invalid value of ${settingName("store.redis.url")}: must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0`,
     );
   }
   for (const node of redis.nodes) {
-    if (!/^(?:\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(node) || Number(node.slice(node.lastIndexOf(":") + 1)) > 65535) {
-      throw new ConfigError(`invalid value ${JSON.stringify(node)} of store.redis.nodes: must be host:port`);
-    }
+    if (!isHostPort(node)) throw invalid(settingName("store.redis.nodes"), node, "must be host:port");
   }
   if (config.store.type === "redis" && redis.mode !== "standalone" && redis.nodes.length === 0) {
-    throw new ConfigError(`store.redis.nodes must list at least one host:port in ${redis.mode} mode`);
+    throw new ConfigError(
+      `${settingName("store.redis.nodes")} must list at least one host:port in ${redis.mode} mode`,
+    );
   }
   if (config.store.type === "redis" && redis.mode === "sentinel" && !redis.sentinelMasterName) {
-    throw new ConfigError("store.redis.sentinelMasterName must be set in sentinel mode");
+    throw new ConfigError(`${settingName("store.redis.sentinelMasterName")} must be set in sentinel mode`);
   }
   try {
     parseDefaultMesh(config.defaults.mesh);
   } catch (error) {
-    const reason =
-      error instanceof ResourceDecodeError ? error.message : (error as Error).message;
-    throw new ConfigError(`invalid value of defaults.mesh: ${reason}`);
+    throw new ConfigError(`invalid value of ${settingName("defaults.mesh")}: ${(error as Error).message}`);
   }
+}
+
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+const HOST_PORT = /^(?:\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})$/;
+
+function isHostPort(text: string): boolean {
+  const match = HOST_PORT.exec(text);
+  return match !== null && Number(match[1]) <= 65535;
 }
 
 function leafAt(path: readonly string[]): ConfigLeaf {
