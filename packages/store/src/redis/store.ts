@@ -272,7 +272,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       const type = typeOf(resource);
       assertStorable(type, resource);
       const time = timestampOf(now());
-      const stamped = stampResource(type, resource, time, time);
+      const stamped = stampResource(resource, time, time);
       const name = resource.name;
       if (type.scope === "global") {
         const reply = await run("create Mesh", async (client) => {
@@ -313,7 +313,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       const mesh = type.scope === "mesh" ? (resource as { mesh: string }).mesh : undefined;
       const time = timestampOf(now());
       // The script puts the stored creationTime between these two halves of the new JSON.
-      const stamped = stampResource(type, resource, time, time);
+      const stamped = stampResource(resource, time, time);
       const json = stamped.json;
       const marker = '"creationTime":"';
       const at = json.indexOf(marker) + marker.length;
