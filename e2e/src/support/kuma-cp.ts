@@ -9,10 +9,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
-/** The built `kuma-cp` entry point, resolved from the @kuma-ts/server package. */
+/** The built `kuma-cp` bin, as the @kuma-ts/server package declares it (`bin.kuma-cp`). */
 export function kumaCpBinary(): string {
-  const manifest = createRequire(import.meta.url).resolve("@kuma-ts/server/package.json");
-  const binary = join(dirname(manifest), "dist", "main.js");
+  const manifestPath = createRequire(import.meta.url).resolve("@kuma-ts/server/package.json");
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    bin?: Record<string, string>;
+  };
+  const bin = manifest.bin?.["kuma-cp"];
+  if (!bin) throw new Error(`${manifestPath} declares no kuma-cp bin`);
+  const binary = join(dirname(manifestPath), bin);
   if (!existsSync(binary)) {
     throw new Error(
       `${binary} does not exist: build the server first (pnpm turbo run build --filter=@kuma-ts/e2e^...)`,
