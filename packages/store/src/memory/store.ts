@@ -2,8 +2,15 @@
  * The memory engine: the embedded default. Every operation runs to
  * completion synchronously (no await between reading and writing), so each
  * is atomic; the API is asynchronous only to match the contract.
+ *
+ * It keeps each resource as its wire JSON and version only: the decoded
+ * object is made again when a reader asks for it (each read gets a view
+ * that decodes on first access). The JSON is what the API serves, and
+ * keeping only it holds 100,000 dataplanes in about twice their JSON size
+ * instead of five times (bench/, "RSS added by 100,000 dataplanes").
  */
 import {
+  encodeResource,
   meshScopedTypes,
   timestampOf,
   type AnyResourceType,
@@ -29,13 +36,7 @@ import {
   VersionConflictError,
 } from "../errors.js";
 import { FilteredPage } from "../filtered-page.js";
-import {
-  assertStorable,
-  scopeMesh,
-  stampResource,
-  storedResource,
-  typeOf,
-} from "../stored-resource.js";
+import { assertStorable, freezeDeep, scopeMesh, typeOf } from "../stored-resource.js";
 import { SortedNames } from "./sorted-names.js";
 
 /** Options of the memory engine. */
@@ -44,12 +45,68 @@ export interface MemoryStoreOptions {
   readonly now?: () => Date;
 }
 
+/** What the engine keeps of one resource: its version (a small integer, held inline) and wire JSON. */
+class Entry {
+  constructor(
+    readonly versionNumber: number,
+    readonly json: string,
+  ) {}
+
+  get version(): string {
+    return String(this.versionNumber);
+  }
+}
+
+/**
+ * A stored resource as a reader gets it: version and JSON as kept, the
+ * resource parsed from the JSON (and frozen) on first access.
+ */
+class StoredView<R extends Resource> implements StoredResource<R> {
+  readonly version: string;
+  readonly json: string;
+  #resource: R | undefined;
+
+  constructor(entry: Entry) {
+    this.version = entry.version;
+    this.json = entry.json;
+    Object.freeze(this);
+  }
+
+  get resource(): R {
+    // The kept text is encodeResource's canonical output, on which the codec's decode is the
+    // identity (a property test of the model): the native JSON.parse yields the same object.
+    return (this.#resource ??= freezeDeep(JSON.parse(this.json) as R));
+  }
+}
+
+/**
+ * The text as one flat string. JSON.stringify returns its result as a
+ * tree of the pieces it wrote; reading a character makes V8 join them into
+ * one string, which for a dataplane takes 400 bytes instead of 540.
+ */
+function flat(text: string): string {
+  text.charCodeAt(0);
+  return text;
+}
+
+/** The top-level `creationTime` of a stored JSON: its meta fields come first, in this order. */
+function creationTimeOf(json: string): string | undefined {
+  const marker = '"creationTime":"';
+  const at = json.indexOf(marker);
+  return at < 0 ? undefined : json.slice(at + marker.length, json.indexOf('"', at + marker.length));
+}
+
 /** The resources of one type in one mesh (or the meshes themselves). */
 class Collection {
   readonly names = new SortedNames();
-  readonly items = new Map<string, StoredResource>();
+  readonly items = new Map<string, Entry>();
 
-  set(name: string, item: StoredResource): void {
+  /** The reader's view of an entry. */
+  view<R extends Resource>(entry: Entry): StoredResource<R> {
+    return new StoredView<R>(entry);
+  }
+
+  set(name: string, item: Entry): void {
     if (!this.items.has(name)) this.names.insert(name);
     this.items.set(name, item);
   }
@@ -75,7 +132,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
   let lastVersion = 0;
   let closed = false;
 
-  const nextVersion = (): string => String(++lastVersion);
+  const nextVersion = (): number => ++lastVersion;
 
   const ensureOpen = (): void => {
     if (closed) throw new StoreUnavailableError("the store is closed");
@@ -111,9 +168,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     type: AnyResourceType,
     mesh: string | undefined,
     name: string,
-  ): StoredResource | undefined => collectionOf(type, mesh, false)?.items.get(name);
+  ): StoredResource | undefined => {
+    const collection = collectionOf(type, mesh, false);
+    const entry = collection?.items.get(name);
+    return entry && collection?.view(entry);
+  };
 
-  const checkVersion = (item: StoredResource, options: WriteOptions | undefined): void => {
+  const checkVersion = (item: { readonly version: string }, options: WriteOptions | undefined): void => {
     if (options?.expectVersion !== undefined && options.expectVersion !== item.version) {
       throw new VersionConflictError(options.expectVersion, item.version);
     }
@@ -127,7 +188,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
         const collection = contents.get(type.name);
         if (!collection) continue;
         for (const child of collection.names) {
-          const item = collection.items.get(child) as StoredResource;
+          const item = collection.items.get(child) as Entry;
           publish({
             kind: "deleted",
             type: type.name,
@@ -175,15 +236,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
       const after = options.offset === undefined ? undefined : decodeCursor(options.offset);
       const collection = collectionOf(type, scope, false);
       if (!collection) return { items: [], total: 0 };
-      const items = collection.items as Map<string, StoredResource<ResourceOf<T>>>;
+      const items = collection.items;
+      const view = (name: string) => collection.view<ResourceOf<T>>(items.get(name) as Entry);
       if (options.filter) {
         const page = new FilteredPage(after, size, options.filter);
-        for (const name of collection.names)
-          page.offer(items.get(name) as StoredResource<ResourceOf<T>>);
+        for (const name of collection.names) page.offer(view(name));
         return page.result();
       }
       const { names, more } = collection.names.page(after, size);
-      const pageItems = names.map((name) => items.get(name) as StoredResource<ResourceOf<T>>);
+      const pageItems = names.map(view);
       const total = collection.names.size;
       const last = names[names.length - 1];
       return more && last !== undefined
@@ -201,9 +262,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
         throw new ResourceAlreadyExistsError(type.name, mesh, resource.name);
       }
       const time = timestampOf(now());
-      const stamped = stampResource(type, resource, time, time);
-      const item = storedResource(stamped.resource, nextVersion(), stamped.json);
-      (collectionOf(type, mesh, true) as Collection).set(resource.name, item);
+      const json = flat(encodeResource({ ...resource, creationTime: time, modificationTime: time }));
+      const entry = new Entry(nextVersion(), json);
+      const collection = collectionOf(type, mesh, true) as Collection;
+      collection.set(resource.name, entry);
+      const item = collection.view<R>(entry);
       publish({
         kind: "created",
         type: type.name,
@@ -226,10 +289,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
       const old = collection?.items.get(resource.name);
       if (!collection || !old) throw new ResourceNotFoundError(type.name, mesh, resource.name);
       checkVersion(old, options);
-      const creationTime = old.resource.creationTime ?? timestampOf(now());
-      const stamped = stampResource(type, resource, creationTime, timestampOf(now()));
-      const item = storedResource(stamped.resource, nextVersion(), stamped.json);
-      collection.set(resource.name, item);
+      const modificationTime = timestampOf(now());
+      const creationTime = creationTimeOf(old.json) ?? modificationTime;
+      const entry = new Entry(nextVersion(), flat(encodeResource({ ...resource, creationTime, modificationTime })));
+      collection.set(resource.name, entry);
+      const item = collection.view<R>(entry);
       publish({
         kind: "updated",
         type: type.name,
