@@ -8,8 +8,8 @@
 import type { TObject, TSchema } from "@sinclair/typebox";
 import { ResourceDecodeError, type Cause } from "../errors.js";
 import { fitsProtoDuration, formatProtoDuration, parseDuration } from "./duration.js";
-import { fieldKind, fieldPath, isJsonObject, setOwn } from "./schema-walk.js";
-import { formatTimestamp, parseTimestamp } from "./timestamp.js";
+import { fieldKind, fieldPath, isJsonObject, setOwn, type FieldKind } from "./schema-walk.js";
+import { normalizeTimestamp } from "./timestamp.js";
 
 const ABSENT = Symbol("absent");
 type Decoded = unknown | typeof ABSENT;
@@ -65,76 +65,145 @@ export function decodeObject(
   options: DecodeOptions = {},
 ): Record<string, unknown> {
   const causes: Cause[] = [];
-  const decoded = decodeMessage(schema, value, "", { causes, options }, true);
+  const decoded = decodeMessage(schema, value, undefined, { causes, options }, true);
   if (causes.length > 0) throw new ResourceDecodeError("invalid", causes);
   return decoded;
+}
+
+/**
+ * Where a value is, kept as a chain and written out (`a.b[0]["k"]`) only
+ * when a cause needs it: decoding a valid resource builds no path text.
+ */
+class Path {
+  constructor(
+    readonly parent: Path | undefined,
+    /** 0: a field name, 1: an array index, 2: a map key. */
+    readonly how: 0 | 1 | 2,
+    readonly part: string | number,
+  ) {}
+
+  static text(path: Path | undefined): string {
+    if (!path) return "";
+    const parent = Path.text(path.parent);
+    if (path.how === 0) return fieldPath.field(parent, path.part as string);
+    if (path.how === 1) return fieldPath.index(parent, path.part as number);
+    return fieldPath.key(parent, path.part as string);
+  }
+}
+
+/** What decoding a message needs to know about its schema, worked out once per schema. */
+interface MessagePlan {
+  /** Field name → its position in the schema and its kind. */
+  readonly fields: ReadonlyMap<string, { readonly position: number; readonly kind: FieldKind }>;
+  /** The field names in schema (wire) order. */
+  readonly order: readonly string[];
+  readonly oneofs: readonly (readonly string[])[];
+}
+
+const plans = new WeakMap<TObject, MessagePlan>();
+
+function planOf(schema: TObject): MessagePlan {
+  let plan = plans.get(schema);
+  if (!plan) {
+    const order = Object.keys(schema.properties);
+    const kind = fieldKind(schema);
+    plan = {
+      fields: new Map(order.map((key, position) => [key, { position, kind: fieldKind(schema.properties[key]!) }])),
+      order,
+      oneofs: kind.kind === "message" ? kind.oneofs : [],
+    };
+    plans.set(schema, plan);
+  }
+  return plan;
 }
 
 function decodeMessage(
   schema: TObject,
   value: Record<string, unknown>,
-  path: string,
+  path: Path | undefined,
   ctx: DecodeContext,
   topLevel = false,
 ): Record<string, unknown> {
   const { causes } = ctx;
-  const fields = new Map<string, unknown>();
+  const plan = planOf(schema);
+  // Fields are decoded in the order they come and put back in schema order only when they came in another.
+  let out: Record<string, unknown> = {};
+  let lastPosition = -1;
+  let inOrder = true;
   for (const key of Object.keys(value)) {
-    const childPath = fieldPath.field(path, key);
-    const fieldSchema = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
-    if (!fieldSchema) {
-      if (!(topLevel && IGNORED_IN_GLOBAL.has(key))) causes.push({ field: childPath, message: "unknown field" });
+    const field = plan.fields.get(key);
+    if (!field) {
+      if (!(topLevel && IGNORED_IN_GLOBAL.has(key))) {
+        causes.push({ field: Path.text(new Path(path, 0, key)), message: "unknown field" });
+      }
       continue;
     }
     const raw = value[key];
+    let decoded: Decoded;
     if (raw === null) {
       // proto-JSON: null means "not set"; from YAML it may mean an empty message.
-      if (ctx.options.nullAsEmptyMessage && fieldKind(fieldSchema).kind === "message") fields.set(key, {});
-      continue;
+      if (!(ctx.options.nullAsEmptyMessage && field.kind.kind === "message")) continue;
+      decoded = {};
+    } else {
+      const keepZero = topLevel && (key === "type" || key === "name" || key === "mesh");
+      decoded = decodeField(field.kind, raw, path, 0, key, ctx, keepZero);
+      if (decoded === ABSENT) continue;
     }
-    const keepZero = topLevel && (key === "type" || key === "name" || key === "mesh");
-    const decoded = decodeField(fieldSchema, raw, childPath, ctx, keepZero);
-    if (decoded !== ABSENT) fields.set(key, decoded);
+    out[key] = decoded;
+    if (field.position < lastPosition) inOrder = false;
+    lastPosition = field.position;
   }
-  for (const group of messageOneofs(schema)) {
-    if (group.filter((member) => fields.has(member)).length > 1) {
-      causes.push({ field: path, message: `must have exactly one of: ${group.join(", ")}` });
-    }
+  for (const group of plan.oneofs) {
+    let present = 0;
+    for (const member of group) if (Object.hasOwn(out, member)) present++;
+    if (present > 1) causes.push({ field: Path.text(path), message: `must have exactly one of: ${group.join(", ")}` });
   }
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(schema.properties)) {
-    if (fields.has(key)) out[key] = fields.get(key);
+  if (!inOrder) {
+    const sorted: Record<string, unknown> = {};
+    for (const key of plan.order) if (Object.hasOwn(out, key)) sorted[key] = out[key];
+    out = sorted;
   }
   return out;
 }
 
-function messageOneofs(schema: TObject): readonly (readonly string[])[] {
-  const kind = fieldKind(schema);
-  return kind.kind === "message" ? kind.oneofs : [];
+/** Records a cause at `part` under `parent`; the value is then left out. */
+function failAt(
+  ctx: DecodeContext,
+  parent: Path | undefined,
+  how: 0 | 1 | 2,
+  part: string | number,
+  message: string,
+): typeof ABSENT {
+  ctx.causes.push({ field: Path.text(new Path(parent, how, part)), message });
+  return ABSENT;
 }
 
+/**
+ * Decodes one value of the given kind, found at `part` (`how`: field,
+ * index or key) under `parent`.
+ */
 function decodeField(
-  schema: TSchema,
+  kind: FieldKind,
   value: unknown,
-  path: string,
+  parent: Path | undefined,
+  how: 0 | 1 | 2,
+  part: string | number,
   ctx: DecodeContext,
   keepZero: boolean,
 ): Decoded {
-  const kind = fieldKind(schema);
-  const fail = (message: string): typeof ABSENT => {
-    ctx.causes.push({ field: path, message });
-    return ABSENT;
-  };
+  const fail = (message: string): typeof ABSENT => failAt(ctx, parent, how, part, message);
   switch (kind.kind) {
     case "message":
       if (!isJsonObject(value)) return fail("must be an object");
-      return decodeMessage(kind.schema, value, path, ctx);
+      return decodeMessage(kind.schema, value, new Path(parent, how, part), ctx);
     case "repeated": {
       if (!Array.isArray(value)) return fail("must be an array");
       if (value.length === 0) return ABSENT;
+      const path = new Path(parent, how, part);
+      const items = fieldKind(kind.items);
       // Elements are never dropped: `[{}]` and `[""]` keep their length for validation.
       return value.map((item, i) => {
-        const decoded = decodeField(kind.items, item, fieldPath.index(path, i), ctx, true);
+        const decoded = decodeField(items, item, path, 1, i, ctx, true);
         return decoded === ABSENT ? undefined : decoded;
       });
     }
@@ -142,9 +211,11 @@ function decodeField(
       if (!isJsonObject(value)) return fail("must be an object");
       const keys = Object.keys(value).sort(compareCodePoints);
       if (keys.length === 0) return ABSENT;
+      const path = new Path(parent, how, part);
+      const values = fieldKind(kind.values);
       const out: Record<string, unknown> = {};
       for (const key of keys) {
-        const decoded = decodeField(kind.values, value[key], fieldPath.key(path, key), ctx, true);
+        const decoded = decodeField(values, value[key], path, 2, key, ctx, true);
         if (decoded !== ABSENT) setOwn(out, key, decoded);
       }
       return out;
@@ -178,9 +249,8 @@ function decodeField(
       return formatProtoDuration(nanos);
     }
     case "timestamp": {
-      const time = typeof value === "string" ? parseTimestamp(value) : undefined;
-      if (!time) return fail("must be an RFC 3339 timestamp");
-      return formatTimestamp(time);
+      const text = typeof value === "string" ? normalizeTimestamp(value) : undefined;
+      return text ?? fail("must be an RFC 3339 timestamp");
     }
   }
 }

@@ -54,6 +54,22 @@ export function formatTimestamp(time: PreciseTime): string {
   return `${iso.slice(0, 19)}${formatNanosFraction(time.nanos)}Z`;
 }
 
+/**
+ * A timestamp in the form formatTimestamp writes, or undefined when the
+ * text is not one. Text already in that form (the usual case: what this
+ * system wrote itself) is returned as it is, without formatting it again.
+ */
+export function normalizeTimestamp(text: string): string | undefined {
+  const time = parseTimestamp(text);
+  if (!time) return undefined;
+  // Canonical: `T` and `Z` upper case, no offset, and the fraction as formatNanosFraction writes it.
+  if (text[10] === "T" && text.length >= 20 && text[text.length - 1] === "Z") {
+    const fraction = text.slice(19, -1);
+    if (fraction === formatNanosFraction(time.nanos)) return text;
+  }
+  return formatTimestamp(time);
+}
+
 /** The current time, to the millisecond, as the store records it. */
 export function timestampOf(date: Date): string {
   const ms = date.getTime();
