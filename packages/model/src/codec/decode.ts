@@ -5,7 +5,7 @@
  * unknown fields rejected with their path. Every problem is collected, in
  * document order, into one ResourceDecodeError.
  */
-import type { TObject, TSchema } from "@sinclair/typebox";
+import type { TObject } from "@sinclair/typebox";
 import { ResourceDecodeError, type Cause } from "../errors.js";
 import { fitsProtoDuration, formatProtoDuration, parseDuration } from "./duration.js";
 import { fieldKind, fieldPath, isJsonObject, setOwn, type FieldKind } from "./schema-walk.js";
