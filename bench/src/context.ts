@@ -5,6 +5,7 @@
  */
 import { startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
 import { closeIdleSockets } from "./http-client.js";
+import { runLoad } from "./load.js";
 import { baselineScript, freePort, packageBin, startServer, type ServerProcess } from "./processes.js";
 import { seedInsightsViaApi, seedViaApi, seedViaStore, type Seeding } from "./seed.js";
 import type { Settings } from "./settings.js";
@@ -133,6 +134,9 @@ export class BenchContext {
         this.record(name, seeding);
         return { server, jsonBytes: seeding.dataplaneJsonBytes };
       }
+      // Traffic first, so that the heap's young generation has grown to its working size:
+      // the RSS it takes under load is the server's, not the dataplanes'.
+      await runLoad(server.url, [{ method: "GET", path: "/meshes/default" }], this.settings.throughput);
       const rssBefore = await settledRss(server, this.settings.settleSeconds);
       const seeding = await seedViaApi(server.url, MESH.big, this.settings.sizes.big, { insights: false });
       closeIdleSockets();
@@ -160,8 +164,8 @@ export class BenchContext {
   }
 }
 
-/** The built `kuma-cp` bin. */
-export const kumaCpBin = (): string => packageBin("@kuma-ts/server", "kuma-cp");
+/** The built `kuma-cp` bin (BENCH_KUMA_CP_BIN overrides it, e.g. to compare two builds). */
+export const kumaCpBin = (): string => process.env.BENCH_KUMA_CP_BIN || packageBin("@kuma-ts/server", "kuma-cp");
 
 /** Starts `kuma-cp run` on free loopback ports with the given store settings, logging warnings only. */
 export async function startOurs(name: string, env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<ServerProcess> {
