@@ -2,14 +2,15 @@ import { createClient, NetworkError } from "@kuma-ts/client";
 import { MeshType } from "@kuma-ts/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeFetch } from "./node-fetch.js";
-import { startControlPlane, type TestControlPlane } from "./test-support/control-plane.js";
-import { kumactl, scratchDir, writeConfigFor } from "./test-support/kumactl.js";
 import {
+  startControlPlane,
+  type TestControlPlane,
   startScriptedServer,
   unusedUrl,
   type ScriptedAnswer,
   type ScriptedServer,
-} from "./test-support/scripted-server.js";
+} from "@kuma-ts/test-servers";
+import { kumactl, scratchDir, writeConfigFor } from "./test-support/kumactl.js";
 
 let server: ScriptedServer;
 let controlPlane: TestControlPlane;

@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlPlane, type TestControlPlane } from "./test-support/control-plane.js";
+import { startControlPlane, type TestControlPlane } from "@kuma-ts/test-servers";
 import { scratchDir } from "./test-support/kumactl.js";
 
 const exec = promisify(execFile);

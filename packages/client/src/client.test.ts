@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type KumaClient } from "./client.js";
 import { ApiError } from "./errors.js";
-import { startControlPlane, type TestControlPlane } from "./test-support/control-plane.js";
+import { startControlPlane, type TestControlPlane } from "@kuma-ts/test-servers";
 
 const EXAMPLES = new URL("../../../examples/", import.meta.url);
 

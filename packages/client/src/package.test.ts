@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlPlane, type TestControlPlane } from "./test-support/control-plane.js";
+import { startControlPlane, type TestControlPlane } from "@kuma-ts/test-servers";
 import { WORKSPACE_ROOT, packWorkspacePackage } from "./test-support/pack.js";
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@ import {
   type RecordedRequest,
   type ScriptedAnswer,
   type ScriptedServer,
-} from "./test-support/scripted-server.js";
+} from "@kuma-ts/test-servers";
 
 let server: ScriptedServer | undefined;
 afterEach(async () => {

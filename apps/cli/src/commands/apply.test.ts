@@ -3,9 +3,13 @@ import path from "node:path";
 import { ApiError, createClient, type KumaClient } from "@kuma-ts/client";
 import { MeshType, TrafficLogType, TrafficRouteType, TrafficTraceType } from "@kuma-ts/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlPlane, type TestControlPlane } from "../test-support/control-plane.js";
+import {
+  startControlPlane,
+  type TestControlPlane,
+  startScriptedServer,
+  unusedUrl,
+} from "@kuma-ts/test-servers";
 import { kumactl, scratchDir, writeConfigFor, type RunOptions } from "../test-support/kumactl.js";
-import { startScriptedServer, unusedUrl } from "../test-support/scripted-server.js";
 
 let controlPlane: TestControlPlane;
 let client: KumaClient;

@@ -1,9 +1,13 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlPlane, type TestControlPlane } from "../test-support/control-plane.js";
+import {
+  startControlPlane,
+  type TestControlPlane,
+  startScriptedServer,
+  unusedUrl,
+} from "@kuma-ts/test-servers";
 import { kumactl, scratchDir } from "../test-support/kumactl.js";
-import { startScriptedServer, unusedUrl } from "../test-support/scripted-server.js";
 
 const DEFAULT_CONFIG = `contexts:
 - controlPlane: local

@@ -1,7 +1,7 @@
 import { ApiError, createClient, type KumaClient } from "@kuma-ts/client";
 import { MeshType, TrafficTraceType } from "@kuma-ts/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlPlane, type TestControlPlane } from "../test-support/control-plane.js";
+import { startControlPlane, type TestControlPlane } from "@kuma-ts/test-servers";
 import { kumactl, scratchDir, writeConfigFor } from "../test-support/kumactl.js";
 
 let controlPlane: TestControlPlane;

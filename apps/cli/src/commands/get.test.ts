@@ -9,9 +9,13 @@ import {
   type Resource,
 } from "@kuma-ts/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlPlane, type TestControlPlane } from "../test-support/control-plane.js";
+import {
+  startControlPlane,
+  type TestControlPlane,
+  startScriptedServer,
+  unusedUrl,
+} from "@kuma-ts/test-servers";
 import { kumactl, scratchDir, writeConfigFor } from "../test-support/kumactl.js";
-import { startScriptedServer, unusedUrl } from "../test-support/scripted-server.js";
 
 const EXAMPLES = new URL("../../../../examples/", import.meta.url);
 

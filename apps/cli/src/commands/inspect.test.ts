@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createClient } from "@kuma-ts/client";
 import { DataplaneInsightType, DataplaneType, parseResource, type Resource } from "@kuma-ts/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlPlane, type TestControlPlane } from "../test-support/control-plane.js";
+import { startControlPlane, type TestControlPlane } from "@kuma-ts/test-servers";
 import { kumactl, scratchDir, writeConfigFor } from "../test-support/kumactl.js";
 
 const EXAMPLES = new URL("../../../../examples/", import.meta.url);

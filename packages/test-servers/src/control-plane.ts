@@ -1,4 +1,4 @@
-/** The real control plane (memory store) on a free loopback port, for end-to-end tests of the client. */
+/** The real control plane (memory store) on a free loopback port, for end-to-end tests of the client and kumactl. */
 import { defaultServerConfig, type ServerConfig } from "@kuma-ts/model";
 import { startServer } from "@kuma-ts/server";
 import { createMemoryStore } from "@kuma-ts/store";
@@ -9,11 +9,17 @@ export interface TestControlPlane {
   close(): Promise<void>;
 }
 
-/** Starts kuma-cp in this process with a fresh memory store; the default mesh exists once it resolves. */
-export async function startControlPlane(): Promise<TestControlPlane> {
+/**
+ * Starts kuma-cp in this process with a fresh memory store; the default mesh
+ * exists once it resolves (unless `withoutDefaultMesh`).
+ */
+export async function startControlPlane(
+  options: { withoutDefaultMesh?: boolean } = {},
+): Promise<TestControlPlane> {
   const defaults = defaultServerConfig();
   const config: ServerConfig = {
     ...defaults,
+    defaults: { ...defaults.defaults, skipMeshCreation: options.withoutDefaultMesh ?? false },
     apiServer: { ...defaults.apiServer, port: 0, interface: "127.0.0.1" },
     diagnostics: { ...defaults.diagnostics, port: 0, interface: "127.0.0.1" },
   };
