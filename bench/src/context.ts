@@ -4,7 +4,7 @@
  * starts and seeds just what the chosen benchmarks need.
  */
 import { startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
-import { closeIdleSockets } from "./http-client.js";
+import { closeIdleSockets, getText } from "./http-client.js";
 import { runLoad } from "./load.js";
 import { baselineScript, freePort, packageBin, startServer, type ServerProcess } from "./processes.js";
 import { seedInsightsViaApi, seedViaApi, seedViaStore, type Seeding } from "./seed.js";
@@ -125,7 +125,15 @@ export class BenchContext {
    * measured around the seeding of the dataplanes), or in the Redis store
    * straight through the store package.
    */
-  bigMesh(name: "memory-big" | "redis"): Promise<{ server: ServerProcess; rssBefore?: number; rssAfter?: number; jsonBytes: number }> {
+  bigMesh(name: "memory-big" | "redis"): Promise<{
+    server: ServerProcess;
+    rssBefore?: number;
+    rssAfter?: number;
+    /** The dataplanes' JSON as sent in the PUT bodies. */
+    jsonBytes: number;
+    /** The dataplanes' JSON as the API serves it (with the store's timestamps), measured after rssAfter. */
+    servedJsonBytes?: number;
+  }> {
     return this.once(`seed-big-${name}`, async () => {
       const server = await this.ours(name);
       if (name === "redis") {
@@ -135,15 +143,19 @@ export class BenchContext {
         return { server, jsonBytes: seeding.dataplaneJsonBytes };
       }
       // Traffic first, so that the heap's young generation has grown to its working size:
-      // the RSS it takes under load is the server's, not the dataplanes'.
-      await runLoad(server.url, [{ method: "GET", path: "/meshes/default" }], this.settings.throughput);
+      // the RSS it takes under load is the server's, not the dataplanes'. The same traffic
+      // again after the seeding, so that both samples are taken in the same state.
+      const traffic = () => runLoad(server.url, [{ method: "GET", path: "/meshes/default" }], this.settings.throughput);
+      await traffic();
       const rssBefore = await settledRss(server, this.settings.settleSeconds);
       const seeding = await seedViaApi(server.url, MESH.big, this.settings.sizes.big, { insights: false });
       closeIdleSockets();
+      await traffic();
       const rssAfter = await settledRss(server, this.settings.settleSeconds);
+      const servedJsonBytes = await servedJsonSize(server.url, MESH.big);
       const insights = await seedInsightsViaApi(server.url, MESH.big, 0, this.settings.sizes.big);
       this.record(name, { ...seeding, insights });
-      return { server, rssBefore, rssAfter, jsonBytes: seeding.dataplaneJsonBytes };
+      return { server, rssBefore, rssAfter, jsonBytes: seeding.dataplaneJsonBytes, servedJsonBytes };
     });
   }
 
@@ -184,6 +196,19 @@ export async function startOurs(name: string, env: Record<string, string>, nodeF
       ...env,
     },
   });
+}
+
+/** The bytes of the JSON of every dataplane of a mesh, as the API serves them (pages of 1,000). */
+async function servedJsonSize(apiUrl: string, mesh: string): Promise<number> {
+  let bytes = 0;
+  let next: string | null = `${apiUrl}/meshes/${mesh}/dataplanes?size=1000`;
+  while (next) {
+    const page = JSON.parse(await getText(next)) as { items: unknown[]; next: string | null };
+    // The API writes compact JSON: re-serialising an item gives its bytes.
+    for (const item of page.items) bytes += Buffer.byteLength(JSON.stringify(item));
+    next = page.next;
+  }
+  return bytes;
 }
 
 /** The smallest of a few RSS samples over `seconds` (garbage not yet collected inflates single samples). */

@@ -78,6 +78,10 @@ log("");
 log(formatTable(rows, settings.thresholds));
 const cpuTable = formatCpuTable(rows);
 if (cpuTable) log(cpuTable);
+for (const row of rows) {
+  const ratio = row.details?.ratioToPutBodies;
+  if (typeof ratio === "number") log(`${row.operation}: ${ratio.toFixed(2)}× the JSON of the PUT bodies (without the store's timestamps)`);
+}
 for (const failure of failures) log(`FAILED ${failure.id}: ${failure.error}`);
 for (const seeding of ctx.seedings) {
   log(`seeded ${seeding.dataplanes} dataplanes + ${seeding.insights} insights in mesh ${seeding.mesh} of ours (${seeding.server}) ` +

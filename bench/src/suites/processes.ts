@@ -21,15 +21,22 @@ const memory: Benchmark = {
     const big = await ctx.bigMesh("memory-big");
     const before = big.rssBefore as number;
     const after = big.rssAfter as number;
+    const served = big.servedJsonBytes as number;
     return rowOf({
       id: this.id,
       operation: `RSS added by ${ctx.settings.sizes.big.toLocaleString("en")} dataplanes, memory store`,
       unit: "MB",
-      baselineName: "their JSON size",
+      baselineName: "their JSON as served",
       target: { op: "<=", value: 3 },
-      samples: { ours: [(after - before) / MB], baseline: [big.jsonBytes / MB] },
+      samples: { ours: [(after - before) / MB], baseline: [served / MB] },
       thresholds: ctx.settings.thresholds,
-      details: { rssBeforeBytes: before, rssAfterBytes: after, jsonBytes: big.jsonBytes },
+      details: {
+        rssBeforeBytes: before,
+        rssAfterBytes: after,
+        servedJsonBytes: served,
+        putBodyJsonBytes: big.jsonBytes,
+        ratioToPutBodies: (after - before) / big.jsonBytes,
+      },
     });
   },
 };
