@@ -20,8 +20,9 @@ export interface Row {
   readonly baseline: number;
   /** ours / baseline. */
   readonly ratio: number;
-  readonly target: Target;
-  /** Undefined in smoke mode (no thresholds). */
+  /** Absent for an informational row. */
+  readonly target?: Target;
+  /** Undefined in smoke mode (no thresholds) and for informational rows. */
   readonly pass: boolean | undefined;
   readonly samples: { readonly ours: readonly number[]; readonly baseline: readonly number[] };
   /** What the baseline is, when it is not the operation's usual one. */
@@ -41,14 +42,16 @@ export async function alternate(
   baseline: () => Promise<number>,
   ours: () => Promise<number>,
 ): Promise<{ ours: number[]; baseline: number[] }> {
-  if (rounds.warmup) {
-    await baseline();
-    await ours();
-  }
-  const result = { ours: [] as number[], baseline: [] as number[] };
+  const [baselineSamples, oursSamples] = await alternateAll(rounds, [baseline, ours]);
+  return { ours: oursSamples as number[], baseline: baselineSamples as number[] };
+}
+
+/** Runs several sides in turn, round after round (the warm-up round discarded); their per-round values. */
+export async function alternateAll(rounds: Rounds, sides: readonly (() => Promise<number>)[]): Promise<number[][]> {
+  if (rounds.warmup) for (const side of sides) await side();
+  const result = sides.map(() => [] as number[]);
   for (let round = 0; round < rounds.rounds; round++) {
-    result.baseline.push(await baseline());
-    result.ours.push(await ours());
+    for (const [i, side] of sides.entries()) result[i]?.push(await side());
   }
   return result;
 }
@@ -59,7 +62,8 @@ export function rowOf(options: {
   operation: string;
   unit: string;
   baselineName: string;
-  target: Target;
+  /** Absent for an informational row (a figure to explain others, judged against nothing). */
+  target?: Target;
   samples: { ours: number[]; baseline: number[] };
   thresholds: boolean;
   details?: Record<string, unknown>;
@@ -67,11 +71,9 @@ export function rowOf(options: {
   const ours = median(options.samples.ours);
   const baseline = median(options.samples.baseline);
   const ratio = ours / baseline;
-  const pass = options.thresholds
-    ? options.target.op === ">="
-      ? ratio >= options.target.value
-      : ratio <= options.target.value
-    : undefined;
+  const target = options.target;
+  const pass =
+    options.thresholds && target ? (target.op === ">=" ? ratio >= target.value : ratio <= target.value) : undefined;
   return {
     id: options.id,
     operation: options.operation,
@@ -79,7 +81,7 @@ export function rowOf(options: {
     ours,
     baseline,
     ratio,
-    target: options.target,
+    ...(target ? { target } : {}),
     pass,
     samples: options.samples,
     baselineName: options.baselineName,

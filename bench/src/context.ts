@@ -32,6 +32,9 @@ export const MESH = {
 export const OURS_REDIS_PREFIX = "bench-ours";
 export const BASELINE_REDIS_HASH = "bench-baseline:answers";
 
+/** The hash in which our Redis store keeps a mesh's resources of one type (the layout of store/src/redis/keys.ts). */
+export const oursItemsKey = (mesh: string, type: string): string => `{${OURS_REDIS_PREFIX}:${mesh}}:${type}`;
+
 export class BenchContext {
   readonly seedings: Seeding[] = [];
   private readonly memo = new Map<string, Promise<unknown>>();
@@ -64,6 +67,14 @@ export class BenchContext {
     return this.once("b-mem", async () => {
       const port = await freePort();
       return this.track(await startServer({ name: "B-mem", script: baselineScript("mem-server"), args: [String(port)], port }));
+    });
+  }
+
+  /** B-koa: a bare Koa app (the ceiling of the mandated stack). */
+  koaBaseline(): Promise<ServerProcess> {
+    return this.once("b-koa", async () => {
+      const port = await freePort();
+      return this.track(await startServer({ name: "B-koa", script: baselineScript("koa-server"), args: [String(port)], port }));
     });
   }
 

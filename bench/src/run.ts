@@ -61,9 +61,10 @@ try {
   for (const benchmark of benchmarks) {
     const t0 = performance.now();
     try {
-      const row = await benchmark.run(ctx);
-      rows.push(row);
-      log(`  ${benchmark.id}: ${row.ratio.toFixed(2)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      const measured = [await benchmark.run(ctx)].flat();
+      rows.push(...measured);
+      const ratios = measured.map((row) => `${row.id} ${row.ratio.toFixed(2)}`).join(", ");
+      log(`  ${benchmark.id}: ${ratios} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (error) {
       failures.push({ id: benchmark.id, error: (error as Error).stack ?? String(error) });
       log(`  ${benchmark.id}: FAILED ${(error as Error).message}`);

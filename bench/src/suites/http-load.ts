@@ -1,12 +1,14 @@
 /**
- * The HTTP benchmarks: GET and PUT throughput against B-mem and B-redis,
- * paged lists at the big size against the same page at the small size,
- * and the whole-collection list against `JSON.stringify` on a bare server.
+ * The HTTP benchmarks: GET and PUT throughput against B-mem and B-redis
+ * (and B-koa, a bare Koa app, for information), paged lists at the big
+ * size against the same page at the small size, and the whole-collection
+ * list against `JSON.stringify` on a bare server (and, for the Redis
+ * store, against one HVALS, for information).
  */
 import type { Request } from "autocannon";
 import type { Benchmark } from "../benchmark.js";
-import { alternate, rowOf, type Row } from "../compare.js";
-import { MESH, type BenchContext } from "../context.js";
+import { alternate, alternateAll, rowOf, type Row } from "../compare.js";
+import { MESH, oursItemsKey, type BenchContext } from "../context.js";
 import { dataplane, dataplanePath } from "../data.js";
 import { expectStatus, getText } from "../http-client.js";
 import { median, runLoad, type LoadSettings } from "../load.js";
@@ -18,92 +20,133 @@ const baselineOf = (ctx: BenchContext, store: Store): Promise<ServerProcess> =>
   store === "memory" ? ctx.memBaseline() : ctx.redisBaseline();
 const baselineName = (store: Store): string => (store === "memory" ? "B-mem" : "B-redis");
 
+/** What a throughput comparison measured of one contender: req/s per round, and median server CPU µs per answer. */
+interface Throughput {
+  readonly samples: { ours: number[]; baseline: number[] };
+  readonly cpu: { ours: number; baseline: number };
+}
+
 /**
- * Alternating throughput runs of the same requests; req/s. Also the
- * servers' CPU time per answer: unlike throughput, it hardly depends on
- * what else the machine runs, so it tells what the ratio would be with a
- * core to spare.
+ * Alternating throughput runs of the same requests against the baseline
+ * and each contender (ours, and B-koa with the memory store); req/s. Also
+ * the servers' CPU time per answer: unlike throughput, it hardly depends
+ * on what else the machine runs, so it tells what the ratio would be with
+ * a core to spare.
  */
-async function compareThroughput(ctx: BenchContext, baseline: ServerProcess, ours: ServerProcess, requests: Request[]) {
+async function compareThroughput(
+  ctx: BenchContext,
+  baseline: ServerProcess,
+  contenders: readonly ServerProcess[],
+  requests: Request[],
+): Promise<Throughput[]> {
   const load = ctx.settings.throughput;
-  const cpu = { ours: [] as number[], baseline: [] as number[] };
+  const servers = [baseline, ...contenders];
+  const cpu = servers.map(() => [] as number[]);
   const side = (server: ServerProcess, into: number[]) => async () => {
     const run = await runLoad(server.url, requests, load, server.pid);
     into.push(run.serverCpuMicrosPerAnswer as number);
     return run.requestsPerSecond;
   };
-  const samples = await alternate(ctx.settings.rounds, side(baseline, cpu.baseline), side(ours, cpu.ours));
-  const ofRounds = (values: number[]) => values.slice(values.length - ctx.settings.rounds.rounds);
-  return {
-    samples,
-    cpu: { ours: median(ofRounds(cpu.ours)), baseline: median(ofRounds(cpu.baseline)) },
-  };
+  const samples = await alternateAll(
+    ctx.settings.rounds,
+    servers.map((server, i) => side(server, cpu[i] as number[])),
+  );
+  const cpuOf = (i: number) => median((cpu[i] as number[]).slice(-ctx.settings.rounds.rounds));
+  return contenders.map((_, k) => ({
+    samples: { baseline: samples[0] as number[], ours: samples[k + 1] as number[] },
+    cpu: { baseline: cpuOf(0), ours: cpuOf(k + 1) },
+  }));
 }
 
-/** Alternating latency runs (one connection); median ms. */
+/** The informational row of B-koa against B-mem, from the same alternation as ours. */
+function koaRow(ctx: BenchContext, id: string, operation: string, baseline: string, measured: Throughput): Row {
+  return rowOf({
+    id,
+    operation,
+    unit: "req/s",
+    baselineName: baseline,
+    samples: measured.samples,
+    thresholds: ctx.settings.thresholds,
+    details: { load: ctx.settings.throughput, serverCpuMicrosPerRequest: measured.cpu },
+  });
+}
+
+/** One latency run (one connection) of a GET; its median ms. */
+const medianLatency = (url: string, path: string, load: LoadSettings) => async (): Promise<number> =>
+  (await runLoad(url, [{ method: "GET", path }], load)).medianMs;
+
+/** Alternating latency runs; median ms. */
 function compareLatency(
   ctx: BenchContext,
   load: LoadSettings,
   baseline: { url: string; path: string },
   ours: { url: string; path: string },
 ) {
-  return alternate(
-    ctx.settings.rounds,
-    async () => (await runLoad(baseline.url, [{ method: "GET", path: baseline.path }], load)).medianMs,
-    async () => (await runLoad(ours.url, [{ method: "GET", path: ours.path }], load)).medianMs,
-  );
+  return alternate(ctx.settings.rounds, medianLatency(baseline.url, baseline.path, load), medianLatency(ours.url, ours.path, load));
 }
 
-/** GET of one dataplane; the baseline answers the very bytes ours answers. */
+/** GET of one dataplane; the baseline answers the very bytes ours answers. With the memory store, B-koa too. */
 function getOne(store: Store): Benchmark {
   return {
     id: `get/${store}`,
-    async run(ctx): Promise<Row> {
+    async run(ctx): Promise<Row[]> {
       const ours = await ctx.benchMesh(store);
       const baseline = await baselineOf(ctx, store);
+      const koa = store === "memory" ? [await ctx.koaBaseline()] : [];
       const path = dataplanePath(MESH.bench, 0);
       const bytes = await getText(ours.url + path);
-      await expectStatus("PUT", baseline.url + path, bytes, [200]);
-      if ((await getText(baseline.url + path)) !== bytes) throw new Error("the baseline does not answer the same bytes");
-      const { samples, cpu } = await compareThroughput(ctx, baseline, ours, [{ method: "GET", path }]);
-      return rowOf({
-        id: this.id,
-        operation: `GET one dataplane, ${store} store`,
-        unit: "req/s",
-        baselineName: baselineName(store),
-        target: { op: ">=", value: 0.75 },
-        samples,
-        thresholds: ctx.settings.thresholds,
-        details: { answerBytes: Buffer.byteLength(bytes), load: ctx.settings.throughput, serverCpuMicrosPerRequest: cpu },
-      });
+      for (const other of [baseline, ...koa]) {
+        await expectStatus("PUT", other.url + path, bytes, [200]);
+        if ((await getText(other.url + path)) !== bytes) throw new Error(`${other.name} does not answer the same bytes`);
+      }
+      const [measured, koaMeasured] = await compareThroughput(ctx, baseline, [ours, ...koa], [{ method: "GET", path }]);
+      const rows = [
+        rowOf({
+          id: this.id,
+          operation: `GET one dataplane, ${store} store`,
+          unit: "req/s",
+          baselineName: baselineName(store),
+          target: { op: ">=", value: 0.75 },
+          samples: measured!.samples,
+          thresholds: ctx.settings.thresholds,
+          details: { answerBytes: Buffer.byteLength(bytes), load: ctx.settings.throughput, serverCpuMicrosPerRequest: measured!.cpu },
+        }),
+      ];
+      if (koaMeasured) rows.push(koaRow(ctx, "koa/get", "GET, B-koa (bare Koa, Map lookup)", "B-mem", koaMeasured));
+      return rows;
     },
   };
 }
 
-/** PUT updates of existing dataplanes, each connection walking its own part of the set. */
+/** PUT updates of existing dataplanes, each connection walking its own part of the set. With the memory store, B-koa too. */
 function putUpdate(store: Store): Benchmark {
   return {
     id: `put/${store}`,
-    async run(ctx): Promise<Row> {
+    async run(ctx): Promise<Row[]> {
       const ours = await ctx.benchMesh(store);
       const baseline = await baselineOf(ctx, store);
+      const koa = store === "memory" ? [await ctx.koaBaseline()] : [];
       const requests: Request[] = Array.from({ length: ctx.settings.sizes.writes }, (_, i) => ({
         method: "PUT",
         path: dataplanePath(MESH.bench, i),
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(dataplane(MESH.bench, i)),
       }));
-      const { samples, cpu } = await compareThroughput(ctx, baseline, ours, requests);
-      return rowOf({
-        id: this.id,
-        operation: `PUT update of a dataplane, ${store} store`,
-        unit: "req/s",
-        baselineName: `${baselineName(store)} (${store === "memory" ? "Map set" : "HSET"})`,
-        target: { op: ">=", value: 0.5 },
-        samples,
-        thresholds: ctx.settings.thresholds,
-        details: { dataplanes: requests.length, load: ctx.settings.throughput, serverCpuMicrosPerRequest: cpu },
-      });
+      const [measured, koaMeasured] = await compareThroughput(ctx, baseline, [ours, ...koa], requests);
+      const rows = [
+        rowOf({
+          id: this.id,
+          operation: `PUT update of a dataplane, ${store} store`,
+          unit: "req/s",
+          baselineName: `${baselineName(store)} (${store === "memory" ? "Map set" : "HSET"})`,
+          target: { op: ">=", value: 0.5 },
+          samples: measured!.samples,
+          thresholds: ctx.settings.thresholds,
+          details: { dataplanes: requests.length, load: ctx.settings.throughput, serverCpuMicrosPerRequest: measured!.cpu },
+        }),
+      ];
+      if (koaMeasured) rows.push(koaRow(ctx, "koa/put", "PUT, B-koa (bare Koa, Map set)", "B-mem (Map set)", koaMeasured));
+      return rows;
     },
   };
 }
@@ -170,11 +213,15 @@ function page(store: Store, what: "dataplanes" | "dataplanes+insights", where: "
   };
 }
 
-/** The whole collection against `JSON.stringify` of the same items on B-mem. */
+/**
+ * The whole collection against `JSON.stringify` of the same items on B-mem;
+ * with the Redis store also against one HVALS of our store's own hash on
+ * B-redis (informational: what fetching the collection from Redis costs).
+ */
 function wholeList(store: Store): Benchmark {
   return {
     id: `list-all/${store}`,
-    async run(ctx): Promise<Row> {
+    async run(ctx): Promise<Row[]> {
       const ours = await ctx.wholeMesh(store);
       const baseline = await ctx.memBaseline();
       const path = `/meshes/${MESH.whole}/dataplanes`;
@@ -183,17 +230,44 @@ function wholeList(store: Store): Benchmark {
       if (answer.total !== ctx.settings.sizes.whole) throw new Error(`the list has ${answer.total} items`);
       await expectStatus("POST", baseline.url + path, JSON.stringify(answer.items), [204]);
       if ((await getText(baseline.url + path)) !== text) throw new Error("the baseline does not answer the same bytes");
-      const samples = await compareLatency(ctx, ctx.settings.wholeList, { url: baseline.url, path }, { url: ours.url, path });
-      return rowOf({
-        id: this.id,
-        operation: `whole list of ${ctx.settings.sizes.whole.toLocaleString("en")} dataplanes, ${store} store`,
-        unit: "ms",
-        baselineName: "B-mem (JSON.stringify + send)",
-        target: { op: "<=", value: 2 },
-        samples,
-        thresholds: ctx.settings.thresholds,
-        details: { answerBytes: Buffer.byteLength(text), load: ctx.settings.wholeList },
-      });
+      const fetching = store === "redis" ? [await ctx.redisBaseline()] : [];
+      for (const other of fetching) {
+        await expectStatus("POST", other.url + path, oursItemsKey(MESH.whole, "Dataplane"), [204]);
+        // The same items in the hash's order rather than by name: the same length.
+        if ((await getText(other.url + path)).length !== text.length) throw new Error(`${other.name} does not answer the same items`);
+      }
+      const [baselineSamples, oursSamples, fetchingSamples] = await alternateAll(
+        ctx.settings.rounds,
+        [baseline, ours, ...fetching].map((server) => medianLatency(server.url, path, ctx.settings.wholeList)),
+      );
+      const operation = `whole list of ${ctx.settings.sizes.whole.toLocaleString("en")} dataplanes, ${store} store`;
+      const details = { answerBytes: Buffer.byteLength(text), load: ctx.settings.wholeList };
+      const rows = [
+        rowOf({
+          id: this.id,
+          operation,
+          unit: "ms",
+          baselineName: "B-mem (JSON.stringify + send)",
+          target: { op: "<=", value: 2 },
+          samples: { baseline: baselineSamples as number[], ours: oursSamples as number[] },
+          thresholds: ctx.settings.thresholds,
+          details,
+        }),
+      ];
+      if (fetchingSamples) {
+        rows.push(
+          rowOf({
+            id: `${this.id}/hvals`,
+            operation: `${operation}, against one HVALS`,
+            unit: "ms",
+            baselineName: "B-redis (HVALS + join + send)",
+            samples: { baseline: fetchingSamples, ours: oursSamples as number[] },
+            thresholds: ctx.settings.thresholds,
+            details,
+          }),
+        );
+      }
+      return rows;
     },
   };
 }
