@@ -22,7 +22,9 @@ export const DEFAULT_MESH_YAML = "type: Mesh\nname: default\nmtls:\n  ca: {}\n  
 
 const RedisTls = Section({
   enabled: BooleanSetting(false, { description: "connect to Redis over TLS" }),
-  caPath: StringSetting("", { description: "PEM file of the CA that signed the Redis server's certificate" }),
+  caPath: StringSetting("", {
+    description: "PEM file of the CA that signed the Redis server's certificate",
+  }),
   certPath: StringSetting("", { description: "PEM client certificate, for mutual TLS" }),
   keyPath: StringSetting("", { description: "PEM key of the client certificate" }),
 });
@@ -59,15 +61,18 @@ const Postgres = Section(
     connectionTimeout: IntegerSetting(5, { minimum: 0, maximum: 2147483647 }),
     maxOpenConnections: IntegerSetting(0, { minimum: 0, maximum: 2147483647 }),
   },
-  "kept from Kuma for display; this project has no Postgres store",
+  "display only: this project has no Postgres store",
 );
 
 const Store = Section({
   type: EnumSetting(["memory", "redis"], "memory", { description: "where resources are kept" }),
   redis: Redis,
-  kubernetes: Section({ systemNamespace: StringSetting("kuma-system") }),
+  kubernetes: Section({ systemNamespace: StringSetting("kuma-system") }, "display only"),
   postgres: Postgres,
-  cache: Section({ enabled: BooleanSetting(true), expirationTime: DurationSetting("1s") }),
+  cache: Section(
+    { enabled: BooleanSetting(true), expirationTime: DurationSetting("1s") },
+    "display only: no replica caches resources",
+  ),
 });
 
 const ApiServer = Section({
@@ -77,19 +82,29 @@ const ApiServer = Section({
   corsAllowedDomains: ListSetting([".*"], {
     description: "origins allowed by CORS: exact values or whole-string regular expressions",
   }),
-  maxRequestBodyBytes: IntegerSetting(1048576, { minimum: 1, maximum: 1073741824 }, {
-    description: "larger request bodies are refused with 413",
-  }),
+  maxRequestBodyBytes: IntegerSetting(
+    1048576,
+    { minimum: 1, maximum: 1073741824 },
+    {
+      description: "larger request bodies are refused with 413",
+    },
+  ),
   headersTimeout: DurationSetting("10s", {
     description: "a client must send its request headers within this time",
   }),
   requestTimeout: DurationSetting("30s", {
     description: "a client must send its whole request within this time",
   }),
-  keepAliveTimeout: DurationSetting("5s", { description: "idle keep-alive connections are closed after this" }),
-  maxConnections: IntegerSetting(4096, { minimum: 1, maximum: 1048576 }, {
-    description: "connections beyond this are refused",
+  keepAliveTimeout: DurationSetting("5s", {
+    description: "idle keep-alive connections are closed after this",
   }),
+  maxConnections: IntegerSetting(
+    4096,
+    { minimum: 1, maximum: 1048576 },
+    {
+      description: "connections beyond this are refused",
+    },
+  ),
   drainTimeout: DurationSetting("30s", {
     description: "on SIGTERM/SIGINT, in-flight requests get this long to finish",
   }),
@@ -101,33 +116,44 @@ const Diagnostics = Section({
 });
 
 const Defaults = Section({
-  mesh: StringSetting(DEFAULT_MESH_YAML, { description: "YAML of the mesh `default` created at start-up" }),
+  mesh: StringSetting(DEFAULT_MESH_YAML, {
+    description: "YAML of the mesh `default` created at start-up",
+  }),
   skipMeshCreation: BooleanSetting(false, { description: "do not create the default mesh" }),
 });
 
-const BootstrapServer = Section({
-  port: PortSetting(5682),
-  params: Section({
-    adminPort: PortSetting(0),
-    adminAccessLogPath: StringSetting("/dev/null"),
-    xdsHost: StringSetting(""),
-    xdsPort: PortSetting(0),
-    xdsConnectTimeout: DurationSetting("1s"),
-  }),
-});
+const BootstrapServer = Section(
+  {
+    port: PortSetting(5682),
+    params: Section({
+      adminPort: PortSetting(0),
+      adminAccessLogPath: StringSetting("/dev/null"),
+      xdsHost: StringSetting(""),
+      xdsPort: PortSetting(0),
+      xdsConnectTimeout: DurationSetting("1s"),
+    }),
+  },
+  "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",
+);
 
-const XdsServer = Section({
-  grpcPort: PortSetting(5678),
-  diagnosticsPort: PortSetting(5680),
-  dataplaneConfigurationRefreshInterval: DurationSetting("1s"),
-  dataplaneStatusFlushInterval: DurationSetting("1s"),
-});
+const XdsServer = Section(
+  {
+    grpcPort: PortSetting(5678),
+    diagnosticsPort: PortSetting(5680),
+    dataplaneConfigurationRefreshInterval: DurationSetting("1s"),
+    dataplaneStatusFlushInterval: DurationSetting("1s"),
+  },
+  "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",
+);
 
-const SdsServer = Section({
-  grpcPort: PortSetting(5677),
-  tlsCertFile: StringSetting(""),
-  tlsKeyFile: StringSetting(""),
-});
+const SdsServer = Section(
+  {
+    grpcPort: PortSetting(5677),
+    tlsCertFile: StringSetting(""),
+    tlsKeyFile: StringSetting(""),
+  },
+  "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",
+);
 
 const PublicServer = Section({
   enabled: BooleanSetting(false),
@@ -138,31 +164,43 @@ const PublicServer = Section({
   clientCertsDir: StringSetting(""),
 });
 
-const DataplaneTokenServer = Section({
-  local: Section({ port: PortSetting(5679) }),
-  public: PublicServer,
-});
+const DataplaneTokenServer = Section(
+  {
+    local: Section({ port: PortSetting(5679) }),
+    public: PublicServer,
+  },
+  "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",
+);
 
-const AdminServer = Section({
-  local: Section({ port: PortSetting(5679) }),
-  public: PublicServer,
-  apis: Section({ dataplaneToken: Section({ enabled: BooleanSetting(true) }) }),
-});
+const AdminServer = Section(
+  {
+    local: Section({ port: PortSetting(5679) }),
+    public: PublicServer,
+    apis: Section({ dataplaneToken: Section({ enabled: BooleanSetting(true) }) }),
+  },
+  "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",
+);
 
-const MonitoringAssignmentServer = Section({
-  grpcPort: PortSetting(5676),
-  assignmentRefreshInterval: DurationSetting("1s"),
-});
+const MonitoringAssignmentServer = Section(
+  {
+    grpcPort: PortSetting(5676),
+    assignmentRefreshInterval: DurationSetting("1s"),
+  },
+  "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",
+);
 
-const Runtime = Section({
-  kubernetes: Section({
-    admissionServer: Section({
-      address: StringSetting(""),
-      port: PortSetting(5443),
-      certDir: StringSetting(""),
+const Runtime = Section(
+  {
+    kubernetes: Section({
+      admissionServer: Section({
+        address: StringSetting(""),
+        port: PortSetting(5443),
+        certDir: StringSetting(""),
+      }),
     }),
-  }),
-});
+  },
+  "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",
+);
 
 /** The whole configuration of `kuma-cp run`, defaults included. */
 export const ServerConfig = Section({
@@ -179,8 +217,16 @@ export const ServerConfig = Section({
   adminServer: AdminServer,
   monitoringAssignmentServer: MonitoringAssignmentServer,
   runtime: Runtime,
-  reports: Section({ enabled: BooleanSetting(false, { description: "nothing is ever sent anywhere" }) }),
-  guiServer: Section({ port: PortSetting(5683) }),
-  discovery: Section({ universal: Section({ pollingInterval: DurationSetting("1s") }) }),
+  reports: Section({
+    enabled: BooleanSetting(false, { description: "nothing is ever sent anywhere" }),
+  }),
+  guiServer: Section(
+    { port: PortSetting(5683) },
+    "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",
+  ),
+  discovery: Section(
+    { universal: Section({ pollingInterval: DurationSetting("1s") }) },
+    "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",
+  ),
 });
 export type ServerConfig = Static<typeof ServerConfig>;
