@@ -38,7 +38,8 @@ export const oursItemsKey = (mesh: string, type: string): string => `{${OURS_RED
 export class BenchContext {
   readonly seedings: Seeding[] = [];
   private readonly memo = new Map<string, Promise<unknown>>();
-  private readonly servers: ServerProcess[] = [];
+  /** Every server started, with the memo key it was started under. */
+  private readonly servers: { key: string; server: ServerProcess }[] = [];
   private redisServer: RedisServer | undefined;
 
   constructor(
@@ -66,7 +67,7 @@ export class BenchContext {
   memBaseline(): Promise<ServerProcess> {
     return this.once("b-mem", async () => {
       const port = await freePort();
-      return this.track(await startServer({ name: "B-mem", script: baselineScript("mem-server"), args: [String(port)], port }));
+      return this.track("b-mem", await startServer({ name: "B-mem", script: baselineScript("mem-server"), args: [String(port)], port }));
     });
   }
 
@@ -74,7 +75,7 @@ export class BenchContext {
   koaBaseline(): Promise<ServerProcess> {
     return this.once("b-koa", async () => {
       const port = await freePort();
-      return this.track(await startServer({ name: "B-koa", script: baselineScript("koa-server"), args: [String(port)], port }));
+      return this.track("b-koa", await startServer({ name: "B-koa", script: baselineScript("koa-server"), args: [String(port)], port }));
     });
   }
 
@@ -84,6 +85,7 @@ export class BenchContext {
       const redis = await this.redis();
       const port = await freePort();
       return this.track(
+        "b-redis",
         await startServer({
           name: "B-redis",
           script: baselineScript("redis-server"),
@@ -100,7 +102,7 @@ export class BenchContext {
       const env: Record<string, string> = name === "redis"
         ? { KUMA_STORE_TYPE: "redis", KUMA_STORE_REDIS_URL: (await this.redis()).url, KUMA_STORE_REDIS_KEY_PREFIX: OURS_REDIS_PREFIX }
         : { KUMA_STORE_TYPE: "memory" };
-      return this.track(await startOurs(`ours (${name})`, env, this.oursNodeFlags));
+      return this.track(`ours-${name}`, await startOurs(`ours (${name})`, env, this.oursNodeFlags));
     });
   }
 
@@ -170,10 +172,28 @@ export class BenchContext {
     });
   }
 
+  /**
+   * Forgets the servers that died under the run (and the data seeded into
+   * them), so that the next use starts and seeds them again; their names.
+   */
+  forgetDeadServers(): string[] {
+    const dead = this.servers.filter(({ server }) => server.exitedUnexpectedly());
+    for (const { key } of dead) {
+      // `ours-memory` also took the seedings `seed-<mesh>-memory` (but not `seed-big-memory-big`).
+      const suffix = key.startsWith("ours-") ? `-${key.slice("ours-".length)}` : undefined;
+      for (const memoKey of [...this.memo.keys()]) {
+        if (memoKey === key || (suffix && memoKey.startsWith("seed-") && memoKey.endsWith(suffix))) this.memo.delete(memoKey);
+      }
+    }
+    const names = dead.map(({ server }) => server.name);
+    this.servers.splice(0, this.servers.length, ...this.servers.filter((entry) => !dead.includes(entry)));
+    return names;
+  }
+
   /** Stops every process this run started. */
   async close(): Promise<void> {
     closeIdleSockets();
-    await Promise.allSettled(this.servers.map((server) => server.stop()));
+    await Promise.allSettled(this.servers.map(({ server }) => server.stop()));
     await this.redisServer?.stop();
   }
 
@@ -181,8 +201,8 @@ export class BenchContext {
     this.seedings.push({ ...seeding, server });
   }
 
-  private track(server: ServerProcess): ServerProcess {
-    this.servers.push(server);
+  private track(key: string, server: ServerProcess): ServerProcess {
+    this.servers.push({ key, server });
     return server;
   }
 }

@@ -76,6 +76,8 @@ export interface ServerProcess {
   readonly pid: number;
   /** VmRSS of the process in bytes. */
   rss(): Promise<number>;
+  /** Whether it has exited without being asked to (a crash, or another process killing it). */
+  exitedUnexpectedly(): boolean;
   /** SIGTERM, then SIGKILL after 10 s; resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -143,9 +145,11 @@ export async function startServer(options: {
   }
   const pid = child.pid as number;
   let stopping = false;
+  let died = false;
   // A server under test that dies mid-run (a crash, or another process killing it) is reported, not guessed at.
   child.once("exit", (code, signal) => {
     if (!stopping) {
+      died = true;
       process.stderr.write(`[bench] ${options.name} (pid ${pid}) exited unexpectedly: code ${code}, signal ${signal}\n${output()}\n`);
     }
   });
@@ -154,6 +158,7 @@ export async function startServer(options: {
     url,
     pid,
     rss: () => rssOf(pid),
+    exitedUnexpectedly: () => died,
     async stop() {
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
