@@ -79,6 +79,15 @@ export class BenchContext {
     });
   }
 
+  /** B-koa-router: the same app reached through @koa/router with the API's route table. */
+  koaRouterBaseline(): Promise<ServerProcess> {
+    return this.once("b-koa-router", async () => {
+      const port = await freePort();
+      const args = [String(port), "router"];
+      return this.track("b-koa-router", await startServer({ name: "B-koa-router", script: baselineScript("koa-server"), args, port }));
+    });
+  }
+
   /** B-redis, on the run's redis-server. */
   redisBaseline(): Promise<ServerProcess> {
     return this.once("b-redis", async () => {

@@ -4,15 +4,22 @@
  * Map lookup) and storing a PUT body as is (one Map set): what any Koa API
  * pays before its own code runs.
  *
- *   node koa-server.js <port>
+ * With `router`, the same handler is reached through @koa/router with the
+ * API's route table (every template of http-api.md, one layer each): what
+ * the routing of the mandated stack adds.
+ *
+ *   node koa-server.js <port> [router]
  *
  *   GET <url> → 200 with the bytes a PUT stored there; `/` → 200 `{}`
  *   PUT <url> → stores the body bytes, 200 `{}`
  */
 import type { IncomingMessage } from "node:http";
-import Koa from "koa";
+import Router from "@koa/router";
+import Koa, { type Middleware } from "koa";
+import { resourceTypes } from "@kuma-ts/model";
 
 const port = Number(process.argv[2]);
+const routed = process.argv[3] === "router";
 const JSON_TYPE = "application/json; charset=utf-8";
 const bytes = new Map<string, Buffer>();
 
@@ -25,8 +32,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const app = new Koa();
-app.use(async (ctx) => {
+const handler: Middleware = async (ctx) => {
   ctx.type = JSON_TYPE;
   if (ctx.method === "GET") {
     const stored = bytes.get(ctx.url);
@@ -43,5 +49,27 @@ app.use(async (ctx) => {
     ctx.status = 405;
     ctx.body = "{}";
   }
-});
+};
+
+/** The API's route templates in path-to-regexp syntax: info, then list and item of every type, then the overviews. */
+function apiTemplates(): string[] {
+  const collections = resourceTypes.map((type) => (type.scope === "global" ? `/${type.path}` : `/meshes/:mesh/${type.path}`));
+  return [
+    "/",
+    "/config",
+    "/catalog",
+    ...collections.flatMap((collection) => [collection, `${collection}/:name`]),
+    "/meshes/:mesh/dataplanes\\+insights",
+    "/meshes/:mesh/dataplanes\\+insights/:name",
+  ];
+}
+
+const app = new Koa();
+if (routed) {
+  const router = new Router();
+  for (const template of apiTemplates()) router.register(template, ["GET", "PUT", "DELETE"], handler);
+  app.use(router.routes());
+} else {
+  app.use(handler);
+}
 app.listen(port, "127.0.0.1");

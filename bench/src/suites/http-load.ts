@@ -1,6 +1,7 @@
 /**
  * The HTTP benchmarks: GET and PUT throughput against B-mem and B-redis
- * (and B-koa, a bare Koa app, for information), paged lists at the big
+ * (and, for information, B-koa — a bare Koa app — and B-koa behind
+ * @koa/router with the API's route table), paged lists at the big
  * size against the same page at the small size, and the whole-collection
  * list against `JSON.stringify` on a bare server (and, for the Redis
  * store, against one HVALS, for information).
@@ -92,14 +93,14 @@ function getOne(store: Store): Benchmark {
     async run(ctx): Promise<Row[]> {
       const ours = await ctx.benchMesh(store);
       const baseline = await baselineOf(ctx, store);
-      const koa = store === "memory" ? [await ctx.koaBaseline()] : [];
+      const koa = store === "memory" ? [await ctx.koaBaseline(), await ctx.koaRouterBaseline()] : [];
       const path = dataplanePath(MESH.bench, 0);
       const bytes = await getText(ours.url + path);
       for (const other of [baseline, ...koa]) {
         await expectStatus("PUT", other.url + path, bytes, [200]);
         if ((await getText(other.url + path)) !== bytes) throw new Error(`${other.name} does not answer the same bytes`);
       }
-      const [measured, koaMeasured] = await compareThroughput(ctx, baseline, [ours, ...koa], [{ method: "GET", path }]);
+      const [measured, koaMeasured, routerMeasured] = await compareThroughput(ctx, baseline, [ours, ...koa], [{ method: "GET", path }]);
       const rows = [
         rowOf({
           id: this.id,
@@ -113,6 +114,7 @@ function getOne(store: Store): Benchmark {
         }),
       ];
       if (koaMeasured) rows.push(koaRow(ctx, "koa/get", "GET, B-koa (bare Koa, Map lookup)", "B-mem", koaMeasured));
+      if (routerMeasured) rows.push(koaRow(ctx, "koa-router/get", "GET, B-koa + @koa/router (the API's routes)", "B-mem", routerMeasured));
       return rows;
     },
   };
@@ -125,14 +127,14 @@ function putUpdate(store: Store): Benchmark {
     async run(ctx): Promise<Row[]> {
       const ours = await ctx.benchMesh(store);
       const baseline = await baselineOf(ctx, store);
-      const koa = store === "memory" ? [await ctx.koaBaseline()] : [];
+      const koa = store === "memory" ? [await ctx.koaBaseline(), await ctx.koaRouterBaseline()] : [];
       const requests: Request[] = Array.from({ length: ctx.settings.sizes.writes }, (_, i) => ({
         method: "PUT",
         path: dataplanePath(MESH.bench, i),
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(dataplane(MESH.bench, i)),
       }));
-      const [measured, koaMeasured] = await compareThroughput(ctx, baseline, [ours, ...koa], requests);
+      const [measured, koaMeasured, routerMeasured] = await compareThroughput(ctx, baseline, [ours, ...koa], requests);
       const rows = [
         rowOf({
           id: this.id,
@@ -146,6 +148,9 @@ function putUpdate(store: Store): Benchmark {
         }),
       ];
       if (koaMeasured) rows.push(koaRow(ctx, "koa/put", "PUT, B-koa (bare Koa, Map set)", "B-mem (Map set)", koaMeasured));
+      if (routerMeasured) {
+        rows.push(koaRow(ctx, "koa-router/put", "PUT, B-koa + @koa/router (the API's routes)", "B-mem (Map set)", routerMeasured));
+      }
       return rows;
     },
   };
