@@ -1,28 +1,65 @@
 /**
- * Bundles the `kuma-cp` bin into one ESM file, `dist/kuma-cp.js`: every
- * dependency inside, so that start-up reads and compiles one file instead
- * of resolving and loading hundreds of modules (most of `kuma-cp run`'s
- * time to its first answer). `dist/main.js` (tsc's) stays what the tests run.
+ * Bundles the `kuma-cp` bin into ESM: the entry `dist/kuma-cp.js` and, beside
+ * it, `dist/kuma-cp-chunk-<hash>.js` files, every dependency inside, so that
+ * start-up reads and compiles a few files instead of resolving and loading
+ * hundreds of modules (most of `kuma-cp run`'s time to its first answer).
+ * Code splitting keeps what is loaded with `import()` — the Redis engine and
+ * ioredis, only needed with `store.type: redis` — out of what every start
+ * compiles and evaluates. `dist/main.js` (tsc's) stays what the tests run.
  */
+import { readdir, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const distDir = path.join(packageDir, "dist");
+const CHUNK_PREFIX = "kuma-cp-chunk-";
+const storeDir = path.dirname(
+  createRequire(import.meta.url).resolve("@kuma-ts/store/package.json"),
+);
+
+/**
+ * `@kuma-ts/store` resolves to its `src/core.ts`: the root without the Redis
+ * engine. The root re-exports `createRedisStore`, and esbuild puts every file
+ * statically reachable from the entry into what the entry loads, tree-shaken
+ * or not — ioredis included. The server loads the engine with
+ * `import("@kuma-ts/store/redis")` instead. In the bundle the root has no
+ * `createRedisStore`: a static import of it fails this build ("No matching
+ * export"); it must come from `@kuma-ts/store/redis`.
+ */
+const storeWithoutRedis = {
+  name: "store-without-redis",
+  setup(build) {
+    build.onResolve({ filter: /^@kuma-ts\/store$/ }, () => ({
+      path: path.join(storeDir, "src", "core.ts"),
+    }));
+  },
+};
+
+// The chunks of an earlier build (their names hold a hash) would otherwise pile up and be packed.
+for (const name of await readdir(distDir).catch(() => [])) {
+  if (name.startsWith(CHUNK_PREFIX)) await rm(path.join(distDir, name));
+}
 
 await build({
-  entryPoints: [path.join(packageDir, "src", "main.ts")],
-  outfile: path.join(packageDir, "dist", "kuma-cp.js"),
+  entryPoints: { "kuma-cp": path.join(packageDir, "src", "main.ts") },
+  outdir: distDir,
+  // Beside the entry, not in a folder: bundled code finds package.json at `../package.json` of its own file.
+  chunkNames: `${CHUNK_PREFIX}[hash]`,
   bundle: true,
+  splitting: true,
   platform: "node",
   format: "esm",
   target: "node20",
   minify: true,
   // Workspace packages are bundled from their TypeScript sources.
   conditions: ["source"],
-  // CommonJS dependencies (koa, pino, ioredis, prom-client) require Node's built-ins.
+  // CommonJS dependencies (koa, pino, ioredis, prom-client) require Node's built-ins; every output file gets this.
   banner: {
     js: 'import { createRequire as __kumaCpRequire } from "node:module"; const require = __kumaCpRequire(import.meta.url);',
   },
+  plugins: [storeWithoutRedis],
   logLevel: "warning",
 });

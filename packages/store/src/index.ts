@@ -9,27 +9,6 @@
  * await store.create({ type: "Mesh", name: "default" });
  * const page = await store.list(DataplaneType, "default", { size: 100 });
  */
-export type {
-  ChangeEvent,
-  ListOptions,
-  ListResult,
-  ResourceStore,
-  StoredResource,
-  Unwatch,
-  WriteOptions,
-} from "./contract.js";
-export {
-  CorruptedValueError,
-  InvalidCursorError,
-  MeshNotFoundError,
-  ResourceAlreadyExistsError,
-  ResourceNotFoundError,
-  StoreError,
-  StoreUnavailableError,
-  VersionConflictError,
-} from "./errors.js";
-export type { StoreErrorCode } from "./errors.js";
-export { createMemoryStore } from "./memory/store.js";
-export type { MemoryStoreOptions } from "./memory/store.js";
-export { createRedisStore } from "./redis/store.js";
-export type { RedisNodeAddress, RedisStoreOptions, RedisTlsOptions } from "./redis/options.js";
+export * from "./core.js";
+export { createRedisStore } from "./redis.js";
+export type { RedisNodeAddress, RedisStoreOptions, RedisTlsOptions } from "./redis.js";

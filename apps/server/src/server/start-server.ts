@@ -66,7 +66,7 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config } = options;
   const logger = options.logger ?? pino({ level: "silent" });
-  const store = options.store ?? createStoreFromConfig(config.store);
+  const store = options.store ?? (await createStoreFromConfig(config.store));
   const ownsStore = options.store === undefined;
   const metrics = createMetrics();
   const storeAnswers = async (): Promise<boolean> => {

@@ -1,0 +1,29 @@
+/**
+ * The package without its Redis engine: the contract, the errors and the
+ * memory engine. The root (`index.ts`) re-exports all of it with the Redis
+ * engine; a bundle that loads the Redis engine only with `import()` (the
+ * `kuma-cp` bin) resolves the root here, so that ioredis stays out of what it
+ * loads at start-up.
+ */
+export type {
+  ChangeEvent,
+  ListOptions,
+  ListResult,
+  ResourceStore,
+  StoredResource,
+  Unwatch,
+  WriteOptions,
+} from "./contract.js";
+export {
+  CorruptedValueError,
+  InvalidCursorError,
+  MeshNotFoundError,
+  ResourceAlreadyExistsError,
+  ResourceNotFoundError,
+  StoreError,
+  StoreUnavailableError,
+  VersionConflictError,
+} from "./errors.js";
+export type { StoreErrorCode } from "./errors.js";
+export { createMemoryStore } from "./memory/store.js";
+export type { MemoryStoreOptions } from "./memory/store.js";
