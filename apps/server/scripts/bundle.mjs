@@ -7,7 +7,7 @@
  * ioredis, only needed with `store.type: redis` — out of what every start
  * compiles and evaluates. `dist/main.js` (tsc's) stays what the tests run.
  */
-import { readdir, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +38,25 @@ const storeWithoutRedis = {
   },
 };
 
+/**
+ * JSON files of 10 KB or more (mime-db's database, ioredis's command table)
+ * become `JSON.parse("...")` instead of an object literal: the same data,
+ * which V8 parses much faster as JSON than as JavaScript (about 5 ms of every
+ * start for mime-db's 200 KB).
+ */
+const JSON_PARSE_MIN_BYTES = 10 * 1024;
+const largeJsonParsed = {
+  name: "large-json-parsed",
+  setup(build) {
+    build.onLoad({ filter: /\.json$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      if (text.length < JSON_PARSE_MIN_BYTES) return undefined; // esbuild's own JSON loader
+      const json = JSON.stringify(JSON.parse(text));
+      return { contents: `module.exports = JSON.parse(${JSON.stringify(json)});`, loader: "js" };
+    });
+  },
+};
+
 // The chunks of an earlier build (their names hold a hash) would otherwise pile up and be packed.
 for (const name of await readdir(distDir).catch(() => [])) {
   if (name.startsWith(CHUNK_PREFIX)) await rm(path.join(distDir, name));
@@ -60,6 +79,6 @@ await build({
   banner: {
     js: 'import { createRequire as __kumaCpRequire } from "node:module"; const require = __kumaCpRequire(import.meta.url);',
   },
-  plugins: [storeWithoutRedis],
+  plugins: [storeWithoutRedis, largeJsonParsed],
   logLevel: "warning",
 });
