@@ -7,7 +7,7 @@
  * ioredis, only needed with `store.type: redis` — out of what every start
  * compiles and evaluates. `dist/main.js` (tsc's) stays what the tests run.
  */
-import { readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +38,37 @@ const storeWithoutRedis = {
   },
 };
 
+const modelSrcDir = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("@kuma-ts/model/package.json")),
+  "src",
+);
+
+/**
+ * The model's `import { parse } from "yaml"` becomes a `parse` that requires
+ * yaml on its first call: yaml stays in the bundle, but most starts read no
+ * YAML (no config file, the built-in default mesh), and evaluating yaml's
+ * modules was ~8 ms of each. Importing anything else from yaml in the model
+ * fails this build ("No matching export").
+ */
+const LAZY_YAML = "kuma-cp-lazy-yaml";
+const lazyYaml = {
+  name: "lazy-yaml",
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, (args) =>
+      args.kind === "import-statement" && args.importer.startsWith(modelSrcDir + path.sep)
+        ? { path: "yaml", namespace: LAZY_YAML, pluginData: { resolveDir: args.resolveDir } }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: LAZY_YAML }, (args) => ({
+      // A require() call: esbuild bundles it and evaluates yaml's modules where it is called.
+      contents:
+        'let yaml; export function parse(...args) { return (yaml ??= require("yaml")).parse(...args); }',
+      loader: "js",
+      resolveDir: args.pluginData.resolveDir,
+    }));
+  },
+};
+
 /**
  * JSON files of 10 KB or more (mime-db's database, ioredis's command table)
  * become `JSON.parse("...")` instead of an object literal: the same data,
@@ -57,12 +88,7 @@ const largeJsonParsed = {
   },
 };
 
-// The chunks of an earlier build (their names hold a hash) would otherwise pile up and be packed.
-for (const name of await readdir(distDir).catch(() => [])) {
-  if (name.startsWith(CHUNK_PREFIX)) await rm(path.join(distDir, name));
-}
-
-await build({
+const { outputFiles } = await build({
   entryPoints: { "kuma-cp": path.join(packageDir, "src", "main.ts") },
   outdir: distDir,
   // Beside the entry, not in a folder: bundled code finds package.json at `../package.json` of its own file.
@@ -79,6 +105,23 @@ await build({
   banner: {
     js: 'import { createRequire as __kumaCpRequire } from "node:module"; const require = __kumaCpRequire(import.meta.url);',
   },
-  plugins: [storeWithoutRedis, largeJsonParsed],
+  plugins: [storeWithoutRedis, lazyYaml, largeJsonParsed],
+  write: false,
   logLevel: "warning",
 });
+
+// Each file replaced atomically (written aside, then renamed): a kuma-cp starting meanwhile (the e2e
+// tests, while this package's tests bundle again) reads either the old files or the new ones.
+await mkdir(distDir, { recursive: true });
+for (const file of outputFiles) {
+  const temporary = `${file.path}.${process.pid}.tmp`;
+  await writeFile(temporary, file.contents, {
+    mode: path.basename(file.path) === "kuma-cp.js" ? 0o755 : 0o644,
+  });
+  await rename(temporary, file.path);
+}
+// Chunks of earlier builds (their names hold a hash) would otherwise pile up and be packed.
+const written = new Set(outputFiles.map((file) => path.basename(file.path)));
+for (const name of await readdir(distDir)) {
+  if (name.startsWith(CHUNK_PREFIX) && !written.has(name)) await rm(path.join(distDir, name));
+}

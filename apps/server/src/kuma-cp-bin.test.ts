@@ -1,10 +1,14 @@
 /**
  * The real `kuma-cp` bin in a child process. turbo builds the workspace
  * dependencies before tests (`^build`), but not this package itself, so the
- * bin is compiled here first: the test always runs what the sources say.
+ * bin is compiled (tsc's `dist/main.js`) and bundled (`dist/kuma-cp.js`, what
+ * `bin` declares) here first: the test always runs what the sources say.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -34,8 +38,8 @@ interface Child {
   readonly exited: Promise<number | null>;
 }
 
-function runBin(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ["dist/main.js", "run"], { cwd: PACKAGE_DIR, env: childEnv(env) });
+function runBin(env: Record<string, string>, script = "dist/main.js", args: readonly string[] = []): Child {
+  const child = spawn(process.execPath, [script, "run", ...args], { cwd: PACKAGE_DIR, env: childEnv(env) });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -69,6 +73,7 @@ describe("the kuma-cp bin", () => {
     await promisify(execFile)(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
       cwd: PACKAGE_DIR,
     });
+    await promisify(execFile)(process.execPath, ["scripts/bundle.mjs"], { cwd: PACKAGE_DIR });
   }, 120_000);
 
   it("serves the index, and on SIGTERM lets the in-flight request finish, then exits 0", async () => {
@@ -94,6 +99,34 @@ describe("the kuma-cp bin", () => {
       child.process.kill("SIGKILL");
     }
   }, 60_000);
+
+  it("bundled, reads a YAML configuration file with its own default mesh (the YAML parser and the chunks load)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kuma-cp-bin-"));
+    const configFile = join(dir, "kuma-cp.yaml");
+    await writeFile(
+      configFile,
+      "defaults:\n  mesh: |\n    logging:\n      backends:\n      - name: file\n        file:\n          path: /tmp/access.log\n",
+    );
+    const child = runBin({}, "dist/kuma-cp.js", ["--config-file", configFile]);
+    try {
+      const apiUrl = await apiUrlOf(child);
+      const mesh = (await (await fetch(`${apiUrl}/meshes/default`)).json()) as { logging?: unknown };
+      expect(mesh.logging).toEqual({ backends: [{ name: "file", file: { path: "/tmp/access.log" } }] });
+      child.process.kill("SIGTERM");
+      expect(await child.exited).toBe(0);
+    } finally {
+      child.process.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("bundled, exits 1 naming a malformed default mesh with the YAML parser's message", async () => {
+    const child = runBin({ KUMA_DEFAULTS_MESH: "mtls: [" }, "dist/kuma-cp.js");
+    expect(await child.exited).toBe(1);
+    expect(child.stderr()).toContain(
+      "kuma-cp: invalid value of defaults.mesh (KUMA_DEFAULTS_MESH): Flow sequence in block collection must be sufficiently indented",
+    );
+  }, 30_000);
 
   it("exits 1 with a message naming a malformed variable", async () => {
     const child = runBin({ KUMA_API_SERVER_READ_ONLY: "maybe" });
