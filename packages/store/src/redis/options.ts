@@ -49,6 +49,13 @@ export interface RedisStoreOptions {
   readonly connectTimeoutMs?: number;
   /** How long any store operation may take before it fails with StoreUnavailableError. Default 2000. */
   readonly commandTimeoutMs?: number;
+  /**
+   * How many records already decoded the store keeps, to serve again without
+   * decoding when Redis returns exactly the same text (version included);
+   * 0 keeps none. Default 20000: a collection of up to 10,000 resources
+   * listed again and again stays cached whole. A dataplane costs about 1.5 KB.
+   */
+  readonly recordCacheSize?: number;
   /** The clock of creationTime and modificationTime; `() => new Date()` when absent. */
   readonly now?: () => Date;
 }
@@ -59,6 +66,7 @@ export const REDIS_DEFAULTS = {
   keyPrefix: "kuma",
   connectTimeoutMs: 5000,
   commandTimeoutMs: 2000,
+  recordCacheSize: 20_000,
 } as const;
 
 /** Creates the ioredis client for the options; it starts connecting at once and reconnects forever. */

@@ -121,6 +121,74 @@ describe("the Redis store on a standalone server", () => {
     }
   });
 
+  it("serves a record read again unchanged as the same object, and sees every change underneath", async () => {
+    const prefix = uniquePrefix("cache");
+    const store = open({ keyPrefix: prefix });
+    const peer = open({ keyPrefix: prefix });
+    await store.create(mesh("m"));
+    await store.create(dataplane("m", "dp-1"));
+    await store.create(dataplane("m", "dp-2"));
+    const first = await store.get(DataplaneType, "m", "dp-1");
+    expect(await store.get(DataplaneType, "m", "dp-1")).toBe(first);
+    expect((await store.list(DataplaneType, "m")).items[0]).toBe(first);
+    expect((await store.getMany(DataplaneType, "m", ["dp-1"]))[0]).toBe(first);
+    const meshRead = await store.get(MeshType, undefined, "m");
+    expect((await store.list(MeshType, undefined)).items[0]).toBe(meshRead);
+
+    // Another replica's write.
+    const updated = await peer.update(dataplane("m", "dp-1", { n: "1" }));
+    const afterPeer = await store.get(DataplaneType, "m", "dp-1");
+    expect(afterPeer?.version).toBe(updated.version);
+    expect(afterPeer?.resource.networking?.inbound?.[0]?.tags).toEqual({ service: "web", n: "1" });
+    expect((await store.list(DataplaneType, "m")).items[0]?.version).toBe(updated.version);
+
+    const key = `{${prefix}:m}:Dataplane`;
+    const admin = new Redis(redis.port);
+    try {
+      // Another client's write of a valid record, keeping even the version.
+      const record = (await admin.hget(key, "dp-1")) ?? "";
+      await admin.hset(key, "dp-1", record.replace('"10.0.0.1"', '"10.0.0.9"'));
+      const edited = await store.get(DataplaneType, "m", "dp-1");
+      expect(edited?.version).toBe(updated.version);
+      expect(edited?.resource.networking?.address).toBe("10.0.0.9");
+      expect((await store.list(DataplaneType, "m")).items[0]?.json).toContain('"10.0.0.9"');
+      // A corrupted value over a cached good one is detected by every read.
+      await store.get(DataplaneType, "m", "dp-2");
+      for (const garbage of [
+        "x",
+        `${updated.version} {"type":"Dataplane","mesh":"m","name":"dp-2","bogus":1}`,
+        record
+          .replace('"name":"dp-1"', '"name":"dp-2"')
+          .replace('"address"', '"bogus":1,"address"'),
+      ]) {
+        await admin.hset(key, "dp-2", garbage);
+        await expect(store.get(DataplaneType, "m", "dp-2"), garbage).rejects.toThrow(key);
+        await expect(store.list(DataplaneType, "m")).rejects.toBeInstanceOf(CorruptedValueError);
+        await expect(store.getMany(DataplaneType, "m", ["dp-2"])).rejects.toBeInstanceOf(
+          CorruptedValueError,
+        );
+      }
+      // And a record moved to another field is checked against its new place.
+      await admin.hset(key, "dp-2", record);
+      await expect(store.get(DataplaneType, "m", "dp-2")).rejects.toBeInstanceOf(
+        CorruptedValueError,
+      );
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it("keeps no record with recordCacheSize 0", async () => {
+    const store = open({ recordCacheSize: 0 });
+    await store.create(mesh("m"));
+    await store.create(dataplane("m", "dp-1"));
+    const first = await store.get(DataplaneType, "m", "dp-1");
+    const second = await store.get(DataplaneType, "m", "dp-1");
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    expect(() => createRedisStore({ url: redis.url, recordCacheSize: -1 })).toThrow(RangeError);
+  });
+
   it("reads a page of 10 from 500 items in one round trip that touches only the page", async () => {
     const prefix = uniquePrefix("page");
     const store = open({ keyPrefix: prefix });

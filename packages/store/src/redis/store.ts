@@ -53,7 +53,7 @@ import {
   updateScript,
   type RedisClient,
 } from "./scripts.js";
-import { decodeRecord } from "./values.js";
+import { RecordDecoder } from "./values.js";
 
 /** How many names one page script reads at most; larger pages take several round trips. */
 const BATCH = 1000;
@@ -86,6 +86,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     options.mode !== "cluster",
   );
   const feed = new ChangeFeed(connection, keys.channel);
+  const decoder = new RecordDecoder(options.recordCacheSize ?? REDIS_DEFAULTS.recordCacheSize);
   const run = <T>(operation: string, work: (client: RedisClient) => Promise<T>): Promise<T> =>
     connection.run(operation, work);
   /** For operations that send their commands at once (a GET, a script): the usual case, kept cheap. */
@@ -106,7 +107,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
   ): StoredResource<ResourceOf<T>> | undefined =>
     record === null
       ? undefined
-      : decodeRecord(type, mesh, name, record, recordKey(type, mesh, name));
+      : decoder.decode(type, mesh, name, record, recordKey(type, mesh, name));
 
   /** Reads Mesh records in parallel: one command each, batched per node by auto-pipelining. */
   const readMeshes = (client: RedisClient, names: readonly string[]): Promise<(string | null)[]> =>

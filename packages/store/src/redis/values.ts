@@ -1,7 +1,9 @@
 /**
  * Records as Redis holds them: `<version> <wire JSON>`, so that reading a
  * resource is one GET/HGET. Records are decoded with the model's codec on
- * the way out: Redis is a trust boundary like any request body.
+ * the way out: Redis is a trust boundary like any request body. A record
+ * read again with exactly the text already decoded is served from a
+ * bounded cache (RecordDecoder) instead of being decoded again.
  */
 import {
   parseResource,
@@ -65,4 +67,77 @@ export function decodeRecord<T extends AnyResourceType>(
     );
   }
   return storedResource(resource, version, json);
+}
+
+/** A record and what it decoded to. */
+interface Decoded {
+  readonly record: string;
+  readonly stored: StoredResource;
+}
+
+/**
+ * decodeRecord with a bounded cache of the records it already decoded, per
+ * store: a record read again at the same place (key and field) with
+ * exactly the same text — version included — is the same StoredResource,
+ * the same frozen object, without a second decode. Any other text is
+ * decoded (and checked) as if nothing were cached, so the cache cannot
+ * serve a record that changed underneath it, nor hide a corrupted one: it
+ * only skips work whose result it already knows (a location fixes type,
+ * mesh and name, and decoding is a function of those and the text).
+ *
+ * The bound is `capacity` records, kept in two generations of half of it:
+ * new and reused records go to the young one; when it is full it becomes
+ * the old one and the previous old one is dropped. A record is thus kept
+ * while it was used among roughly the last capacity/2 to capacity records
+ * used, at O(1) per read, and a collection of up to capacity/2 records
+ * listed over and over stays cached whole.
+ */
+export class RecordDecoder {
+  private young = new Map<string, Decoded>();
+  private old = new Map<string, Decoded>();
+  private readonly generation: number;
+
+  /** `capacity`: how many decoded records to keep at most; 0 keeps none. */
+  constructor(readonly capacity: number) {
+    if (!Number.isSafeInteger(capacity) || capacity < 0)
+      throw new RangeError(`invalid record cache size ${capacity}`);
+    this.generation = Math.ceil(capacity / 2);
+  }
+
+  /** How many records are cached (an entry may be counted in both generations). */
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+
+  /** decodeRecord, or the result of decoding this very text at this place before. */
+  decode<T extends AnyResourceType>(
+    type: T,
+    mesh: string | undefined,
+    name: string,
+    record: string,
+    location: RecordLocation,
+  ): StoredResource<ResourceOf<T>> {
+    if (this.generation === 0) return decodeRecord(type, mesh, name, record, location);
+    const place =
+      location.field === undefined ? location.key : `${location.key}\n${location.field}`;
+    const young = this.young.get(place);
+    if (young !== undefined && young.record === record)
+      return young.stored as StoredResource<ResourceOf<T>>;
+    const old = young === undefined ? this.old.get(place) : undefined;
+    if (old !== undefined && old.record === record) {
+      this.keep(place, old);
+      return old.stored as StoredResource<ResourceOf<T>>;
+    }
+    const stored = decodeRecord(type, mesh, name, record, location);
+    this.keep(place, { record, stored });
+    return stored;
+  }
+
+  private keep(place: string, decoded: Decoded): void {
+    if (this.young.size >= this.generation && !this.young.has(place)) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(place, decoded);
+  }
 }
