@@ -49,23 +49,16 @@ import {
   deleteMeshScript,
   deleteResourceScript,
   meshIndexPageScript,
-  resourcePageScript,
   updateScript,
   type RedisClient,
 } from "./scripts.js";
+import { PAGE_BATCH, READ_NAMES, readResourcePage, type RawPage } from "./resource-page.js";
 import { RecordDecoder } from "./values.js";
 
-/** How many names one page script reads at most; larger pages take several round trips. */
-const BATCH = 1000;
+/** How many meshes one round trip of a list reads at most. */
+const MESH_BATCH = 1000;
 
 type Reply = (string | number | null)[];
-
-/** The raw page of a collection: total, whether more follow, and (name, record) pairs. */
-interface RawPage {
-  readonly total: number;
-  readonly more: boolean;
-  readonly entries: [name: string, record: string | null][];
-}
 
 /**
  * Creates a store on Redis (standalone, Sentinel or Cluster). It connects
@@ -99,38 +92,56 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
   const recordKey = (type: AnyResourceType, mesh: string | undefined, name: string) =>
     mesh === undefined ? { key: keys.mesh(name) } : { key: keys.items(mesh, type), field: name };
 
+  /**
+   * The resource of a record read from where `name` lives: `items` (the
+   * hash of its type in `mesh`, computed once per list by callers that read
+   * many) or the Mesh record.
+   */
   const decode = <T extends AnyResourceType>(
     type: T,
     mesh: string | undefined,
     name: string,
     record: string | null,
+    items = mesh === undefined ? undefined : keys.items(mesh, type),
   ): StoredResource<ResourceOf<T>> | undefined =>
     record === null
       ? undefined
-      : decoder.decode(type, mesh, name, record, recordKey(type, mesh, name));
+      : items === undefined
+        ? decoder.decode(type, mesh, name, record, keys.mesh(name))
+        : decoder.decode(type, mesh, name, record, items, name);
+
+  const collectionKeys = (mesh: string, type: AnyResourceType) => ({
+    names: keys.names(mesh, type),
+    items: keys.items(mesh, type),
+  });
 
   /** Reads Mesh records in parallel: one command each, batched per node by auto-pipelining. */
   const readMeshes = (client: RedisClient, names: readonly string[]): Promise<(string | null)[]> =>
     Promise.all(names.map((name) => client.get(keys.mesh(name))));
 
-  /** A page of one type in one mesh, `size` at most, after `after`. */
-  const resourcePage = async (
-    client: RedisClient,
+  /**
+   * A page of a collection, `size` at most, after `after`. It may hold
+   * fewer items even though more follow (a range that changed under a
+   * long read of a type, index entries without a Mesh): callers go on from
+   * its last entry while `more` is set.
+   */
+  const readPage = (
     type: AnyResourceType,
-    mesh: string,
+    mesh: string | undefined,
     after: string | undefined,
     size: number,
-  ): Promise<RawPage> => {
-    const reply = (await resourcePageScript.run(
-      client,
-      [keys.names(mesh, type), keys.items(mesh, type)],
-      [after === undefined ? "-" : `(${after}`, size],
-    )) as Reply;
-    const entries: RawPage["entries"] = [];
-    for (let i = 2; i < reply.length; i += 2)
-      entries.push([String(reply[i]), reply[i + 1] as string | null]);
-    return { total: Number(reply[0]), more: reply[1] === 1, entries };
-  };
+  ): Promise<RawPage> =>
+    mesh === undefined
+      ? run(`list ${type.pluralName}`, (client) =>
+          meshPage(client, after, Math.min(size, MESH_BATCH)),
+        )
+      : size <= PAGE_BATCH
+        ? runOneStep(`list ${type.pluralName}`, (client) =>
+            readResourcePage(client, collectionKeys(mesh, type), after, size),
+          )
+        : run(`list ${type.pluralName}`, (client) =>
+            readResourcePage(client, collectionKeys(mesh, type), after, size),
+          );
 
   /**
    * A page of meshes, `size` at most, after `after`: names from the index,
@@ -168,27 +179,23 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     return { total, more, entries };
   };
 
-  /** Reads a whole collection, `BATCH` names at a time, offering each item in name order. */
+  /** Reads a whole collection, READ_NAMES items at a time, offering each item in name order. */
   const scan = async <T extends AnyResourceType>(
     type: T,
     mesh: string | undefined,
     offer: (item: StoredResource<ResourceOf<T>>) => void,
   ): Promise<void> => {
-    let after: string | undefined;
+    const items = mesh === undefined ? undefined : keys.items(mesh, type);
+    let cursor: string | undefined;
     for (;;) {
-      const page =
-        mesh === undefined
-          ? await run(`list ${type.pluralName}`, (client) => meshPage(client, after, BATCH))
-          : await runOneStep(`list ${type.pluralName}`, (client) =>
-              resourcePage(client, type, mesh, after, BATCH),
-            );
+      const page = await readPage(type, mesh, cursor, READ_NAMES);
       for (const [name, record] of page.entries) {
-        const item = decode(type, mesh, name, record);
+        const item = decode(type, mesh, name, record, items);
         if (item) offer(item);
       }
       const last = page.entries[page.entries.length - 1];
       if (!page.more || !last) return;
-      after = last[0];
+      cursor = last[0];
     }
   };
 
@@ -207,22 +214,22 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       return page.result();
     }
     const items: StoredResource<ResourceOf<T>>[] = [];
+    const itemsKey = mesh === undefined ? undefined : keys.items(mesh, type);
     let total: number | undefined;
     let cursor = after;
     let more = true;
-    // One round trip per BATCH items of the page (a single one for the usual page sizes).
+    // One round trip for the usual page sizes, two per READ_NAMES items for longer reads.
     while (more && (size === undefined || items.length < size)) {
-      const want = Math.min(BATCH, size === undefined ? BATCH : size - items.length);
-      const page =
-        mesh === undefined
-          ? await run(`list ${type.pluralName}`, (client) => meshPage(client, cursor, want))
-          : await runOneStep(`list ${type.pluralName}`, (client) =>
-              resourcePage(client, type, mesh, cursor, want),
-            );
+      const page = await readPage(
+        type,
+        mesh,
+        cursor,
+        size === undefined ? READ_NAMES : size - items.length,
+      );
       total ??= page.total;
       more = page.more;
       for (const [name, record] of page.entries) {
-        const item = decode(type, mesh, name, record);
+        const item = decode(type, mesh, name, record, itemsKey);
         if (item) items.push(item);
       }
       const last = page.entries[page.entries.length - 1];
@@ -264,7 +271,8 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
           : client.hmget(keys.items(mesh, type), ...valid),
       );
       const byName = new Map(valid.map((name, i) => [name, records[i] ?? null]));
-      return names.map((name) => decode(type, mesh, name, byName.get(name) ?? null));
+      const items = mesh === undefined ? undefined : keys.items(mesh, type);
+      return names.map((name) => decode(type, mesh, name, byName.get(name) ?? null, items));
     },
 
     list,

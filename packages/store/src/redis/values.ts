@@ -93,8 +93,11 @@ interface Decoded {
  * listed over and over stays cached whole.
  */
 export class RecordDecoder {
-  private young = new Map<string, Decoded>();
-  private old = new Map<string, Decoded>();
+  /** By key, then by hash field ("" for a string key). */
+  private young = new Map<string, Map<string, Decoded>>();
+  private old = new Map<string, Map<string, Decoded>>();
+  private youngSize = 0;
+  private oldSize = 0;
   private readonly generation: number;
 
   /** `capacity`: how many decoded records to keep at most; 0 keeps none. */
@@ -106,38 +109,59 @@ export class RecordDecoder {
 
   /** How many records are cached (an entry may be counted in both generations). */
   get size(): number {
-    return this.young.size + this.old.size;
+    return this.youngSize + this.oldSize;
   }
 
-  /** decodeRecord, or the result of decoding this very text at this place before. */
+  /**
+   * decodeRecord of a record read from `key` (and `field` of it, for a hash),
+   * or the result of decoding this very text at this place before.
+   */
   decode<T extends AnyResourceType>(
     type: T,
     mesh: string | undefined,
     name: string,
     record: string,
-    location: RecordLocation,
+    key: string,
+    field?: string,
   ): StoredResource<ResourceOf<T>> {
-    if (this.generation === 0) return decodeRecord(type, mesh, name, record, location);
-    const place =
-      location.field === undefined ? location.key : `${location.key}\n${location.field}`;
-    const young = this.young.get(place);
+    const place = field ?? "";
+    const young = this.young.get(key)?.get(place);
     if (young !== undefined && young.record === record)
       return young.stored as StoredResource<ResourceOf<T>>;
-    const old = young === undefined ? this.old.get(place) : undefined;
+    const old = young === undefined ? this.old.get(key)?.get(place) : undefined;
     if (old !== undefined && old.record === record) {
-      this.keep(place, old);
+      this.keep(key, place, old);
       return old.stored as StoredResource<ResourceOf<T>>;
     }
-    const stored = decodeRecord(type, mesh, name, record, location);
-    this.keep(place, { record, stored });
+    const stored = decodeRecord(
+      type,
+      mesh,
+      name,
+      record,
+      field === undefined ? { key } : { key, field },
+    );
+    if (this.generation > 0) this.keep(key, place, { record, stored });
     return stored;
   }
 
-  private keep(place: string, decoded: Decoded): void {
-    if (this.young.size >= this.generation && !this.young.has(place)) {
-      this.old = this.young;
-      this.young = new Map();
+  private keep(key: string, field: string, decoded: Decoded): void {
+    let fields = this.young.get(key);
+    if (fields?.has(field)) {
+      fields.set(field, decoded);
+      return;
     }
-    this.young.set(place, decoded);
+    if (this.youngSize >= this.generation) {
+      this.old = this.young;
+      this.oldSize = this.youngSize;
+      this.young = new Map();
+      this.youngSize = 0;
+      fields = undefined;
+    }
+    if (fields === undefined) {
+      fields = new Map();
+      this.young.set(key, fields);
+    }
+    fields.set(field, decoded);
+    this.youngSize++;
   }
 }
