@@ -2,7 +2,8 @@
  * How both engines turn a resource into what they keep and return: the
  * registry entry of its type, checked names, store-set timestamps, the
  * canonical wire text, and a frozen canonical object (so that a caller
- * cannot change what an engine holds, and both engines hand out the same shape).
+ * cannot change what an engine holds, and both engines hand out the same
+ * shape).
  */
 import {
   encodeResource,
@@ -46,16 +47,35 @@ export function assertStorable(type: AnyResourceType, resource: Resource): void 
   }
 }
 
-/** The canonical form of `resource` with the given timestamps: frozen object and wire text. */
-export function stampResource<R extends Resource>(
-  resource: R,
+/** The canonical wire text of `resource` with the given timestamps. */
+export function stampResource(
+  resource: Resource,
   creationTime: string,
   modificationTime: string,
-): { resource: R; json: string } {
-  const json = encodeResource({ ...resource, creationTime, modificationTime });
-  // The wire text is canonical, and the codec's decode is the identity on canonical text (a
-  // property test of the model), so the native JSON.parse yields the canonical copy.
-  return { resource: freezeDeep(JSON.parse(json) as R), json };
+): string {
+  return encodeResource({ ...resource, creationTime, modificationTime });
+}
+
+/**
+ * A StoredResource of canonical wire text (encodeResource's output), its
+ * resource parsed from the text and frozen on first access: the codec's
+ * decode is the identity on canonical text (a property test of the model),
+ * so the native JSON.parse yields the canonical object. A writer that only
+ * needs the version (the API's PUT) pays for no parse at all. `resource` is
+ * an own enumerable property, as in the StoredResource of a read.
+ */
+export function canonicalStoredResource<R extends Resource>(
+  version: string,
+  json: string,
+): StoredResource<R> {
+  let resource: R | undefined;
+  return Object.freeze({
+    version,
+    json,
+    get resource(): R {
+      return (resource ??= freezeDeep(JSON.parse(json) as R));
+    },
+  });
 }
 
 /** A StoredResource whose resource is frozen all the way down. */

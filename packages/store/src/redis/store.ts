@@ -34,9 +34,9 @@ import {
 import { FilteredPage } from "../filtered-page.js";
 import {
   assertStorable,
+  canonicalStoredResource,
   scopeMesh,
   stampResource,
-  storedResource,
   typeOf,
 } from "../stored-resource.js";
 import { RedisConnection } from "./connection.js";
@@ -281,7 +281,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       const type = typeOf(resource);
       assertStorable(type, resource);
       const time = timestampOf(now());
-      const stamped = stampResource(resource, time, time);
+      const json = stampResource(resource, time, time);
       const name = resource.name;
       if (type.scope === "global") {
         const reply = await run("create Mesh", async (client) => {
@@ -290,26 +290,26 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
           const result = (await createMeshScript.run(
             client,
             [keys.mesh(name), keys.version(name)],
-            [name, stamped.json, keys.channel],
+            [name, json, keys.channel],
           )) as Reply;
           // A deletion of an earlier mesh of this name may have removed the entry meanwhile.
           if (result[0] === "ok") await client.zadd(keys.meshIndex, 0, name);
           return result;
         });
         if (reply[0] === "exists") throw new ResourceAlreadyExistsError(type.name, undefined, name);
-        return storedResource(stamped.resource, String(reply[1]), stamped.json);
+        return canonicalStoredResource<R>(String(reply[1]), json);
       }
       const mesh = (resource as { mesh: string }).mesh;
       const reply = (await runOneStep(`create ${type.name}`, (client) =>
         createResourceScript.run(
           client,
           [keys.items(mesh, type), keys.names(mesh, type), keys.version(mesh), keys.mesh(mesh)],
-          [type.name, mesh, name, stamped.json, keys.channel],
+          [type.name, mesh, name, json, keys.channel],
         ),
       )) as Reply;
       if (reply[0] === "nomesh") throw new MeshNotFoundError(mesh);
       if (reply[0] === "exists") throw new ResourceAlreadyExistsError(type.name, mesh, name);
-      return storedResource(stamped.resource, String(reply[1]), stamped.json);
+      return canonicalStoredResource<R>(String(reply[1]), json);
     },
 
     async update<R extends Resource>(
@@ -322,8 +322,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       const mesh = type.scope === "mesh" ? (resource as { mesh: string }).mesh : undefined;
       const time = timestampOf(now());
       // The script puts the stored creationTime between these two halves of the new JSON.
-      const stamped = stampResource(resource, time, time);
-      const json = stamped.json;
+      const json = stampResource(resource, time, time);
       const marker = '"creationTime":"';
       const at = json.indexOf(marker) + marker.length;
       const head = json.slice(0, at);
@@ -353,12 +352,8 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
           (reply[1] as string) || undefined,
         );
       }
-      const creationTime = String(reply[2]);
-      return storedResource(
-        { ...stamped.resource, creationTime },
-        String(reply[1]),
-        head + creationTime + tail,
-      );
+      // The kept creationTime matched [0-9TZ:.+-]+ in the script: it needs no JSON escaping.
+      return canonicalStoredResource<R>(String(reply[1]), head + String(reply[2]) + tail);
     },
 
     async delete(
