@@ -4,8 +4,8 @@
  * is atomic; the API is asynchronous only to match the contract.
  *
  * It keeps each resource as its wire JSON and version only: the decoded
- * object is made again when a reader asks for it (each read gets a view
- * that decodes on first access). The JSON is what the API serves, and
+ * object is made again when a reader asks for it (each read gets a
+ * canonicalStoredResource, which parses on first access). The JSON is what the API serves, and
  * keeping only it holds 100,000 dataplanes in about twice their JSON size
  * instead of five times (bench/, "RSS added by 100,000 dataplanes").
  */
@@ -36,7 +36,7 @@ import {
   VersionConflictError,
 } from "../errors.js";
 import { FilteredPage } from "../filtered-page.js";
-import { assertStorable, freezeDeep, scopeMesh, typeOf } from "../stored-resource.js";
+import { assertStorable, canonicalStoredResource, scopeMesh, typeOf } from "../stored-resource.js";
 import { SortedNames } from "./sorted-names.js";
 
 /** Options of the memory engine. */
@@ -54,28 +54,6 @@ class Entry {
 
   get version(): string {
     return String(this.versionNumber);
-  }
-}
-
-/**
- * A stored resource as a reader gets it: version and JSON as kept, the
- * resource parsed from the JSON (and frozen) on first access.
- */
-class StoredView<R extends Resource> implements StoredResource<R> {
-  readonly version: string;
-  readonly json: string;
-  #resource: R | undefined;
-
-  constructor(entry: Entry) {
-    this.version = entry.version;
-    this.json = entry.json;
-    Object.freeze(this);
-  }
-
-  get resource(): R {
-    // The kept text is encodeResource's canonical output, on which the codec's decode is the
-    // identity (a property test of the model): the native JSON.parse yields the same object.
-    return (this.#resource ??= freezeDeep(JSON.parse(this.json) as R));
   }
 }
 
@@ -103,7 +81,7 @@ class Collection {
 
   /** The reader's view of an entry. */
   view<R extends Resource>(entry: Entry): StoredResource<R> {
-    return new StoredView<R>(entry);
+    return canonicalStoredResource<R>(entry.version, entry.json);
   }
 
   set(name: string, item: Entry): void {
@@ -174,7 +152,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     return entry && collection?.view(entry);
   };
 
-  const checkVersion = (item: { readonly version: string }, options: WriteOptions | undefined): void => {
+  const checkVersion = (
+    item: { readonly version: string },
+    options: WriteOptions | undefined,
+  ): void => {
     if (options?.expectVersion !== undefined && options.expectVersion !== item.version) {
       throw new VersionConflictError(options.expectVersion, item.version);
     }
@@ -262,7 +243,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
         throw new ResourceAlreadyExistsError(type.name, mesh, resource.name);
       }
       const time = timestampOf(now());
-      const json = flat(encodeResource({ ...resource, creationTime: time, modificationTime: time }));
+      const json = flat(
+        encodeResource({ ...resource, creationTime: time, modificationTime: time }),
+      );
       const entry = new Entry(nextVersion(), json);
       const collection = collectionOf(type, mesh, true) as Collection;
       collection.set(resource.name, entry);
@@ -291,7 +274,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
       checkVersion(old, options);
       const modificationTime = timestampOf(now());
       const creationTime = creationTimeOf(old.json) ?? modificationTime;
-      const entry = new Entry(nextVersion(), flat(encodeResource({ ...resource, creationTime, modificationTime })));
+      const entry = new Entry(
+        nextVersion(),
+        flat(encodeResource({ ...resource, creationTime, modificationTime })),
+      );
       collection.set(resource.name, entry);
       const item = collection.view<R>(entry);
       publish({

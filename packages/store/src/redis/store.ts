@@ -135,13 +135,9 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       ? run(`list ${type.pluralName}`, (client) =>
           meshPage(client, after, Math.min(size, MESH_BATCH)),
         )
-      : size <= PAGE_BATCH
-        ? runOneStep(`list ${type.pluralName}`, (client) =>
-            readResourcePage(client, collectionKeys(mesh, type), after, size),
-          )
-        : run(`list ${type.pluralName}`, (client) =>
-            readResourcePage(client, collectionKeys(mesh, type), after, size),
-          );
+      : (size <= PAGE_BATCH ? runOneStep : run)(`list ${type.pluralName}`, (client) =>
+          readResourcePage(client, collectionKeys(mesh, type), after, size),
+        );
 
   /**
    * A page of meshes, `size` at most, after `after`: names from the index,
