@@ -61,22 +61,44 @@ export function stampResource(
  * resource parsed from the text and frozen on first access: the codec's
  * decode is the identity on canonical text (a property test of the model),
  * so the native JSON.parse yields the canonical object. A writer that only
- * needs the version (the API's PUT) pays for no parse at all. `resource` is
- * an own enumerable property, as in the StoredResource of a read.
+ * needs the version (the API's PUT) pays for no parse at all.
  */
 export function canonicalStoredResource<R extends Resource>(
   version: string,
   json: string,
 ): StoredResource<R> {
-  let resource: R | undefined;
-  return Object.freeze({
-    version,
-    json,
-    get resource(): R {
-      return (resource ??= freezeDeep(JSON.parse(json) as R));
-    },
-  });
+  return new CanonicalStoredResource<R>(version, json);
 }
+
+/**
+ * `resource` is an own enumerable accessor, like the plain property of
+ * storedResource's objects, but its getter is shared rather than a closure
+ * per object: every read creates one of these, and an object literal with
+ * its own getter costs about 1 µs where this costs about 0.2 µs.
+ */
+class CanonicalStoredResource<R extends Resource> {
+  #resource: R | undefined;
+  declare readonly resource: R;
+
+  constructor(
+    readonly version: string,
+    readonly json: string,
+  ) {
+    Object.defineProperty(this, "resource", LAZY_RESOURCE);
+    Object.freeze(this);
+  }
+
+  static resourceOf<R extends Resource>(stored: CanonicalStoredResource<R>): R {
+    return (stored.#resource ??= freezeDeep(JSON.parse(stored.json) as R));
+  }
+}
+
+const LAZY_RESOURCE: PropertyDescriptor = {
+  enumerable: true,
+  get(this: CanonicalStoredResource<Resource>) {
+    return CanonicalStoredResource.resourceOf(this);
+  },
+};
 
 /** A StoredResource whose resource is frozen all the way down. */
 export function storedResource<R extends Resource>(
