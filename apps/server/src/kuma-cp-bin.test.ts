@@ -48,11 +48,12 @@ function runBin(env: Record<string, string>, script = "dist/main.js", args: read
   return { process: child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-async function apiUrlOf(child: Child): Promise<string> {
+/** The URLs of a started child, from its "kuma-cp started" line. */
+async function urlsOf(child: Child): Promise<{ apiUrl: string; diagnosticsUrl: string }> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     for (const line of child.stdout().split("\n")) {
-      if (line.includes('"kuma-cp started"')) return (JSON.parse(line) as { apiUrl: string }).apiUrl;
+      if (line.includes('"kuma-cp started"')) return JSON.parse(line) as { apiUrl: string; diagnosticsUrl: string };
     }
     if (child.process.exitCode !== null || Date.now() > deadline) {
       throw new Error(`kuma-cp did not start: ${child.stderr()}${child.stdout()}`);
@@ -60,6 +61,8 @@ async function apiUrlOf(child: Child): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+const apiUrlOf = async (child: Child): Promise<string> => (await urlsOf(child)).apiUrl;
 
 describe("the kuma-cp bin", () => {
   beforeAll(async () => {
@@ -100,7 +103,7 @@ describe("the kuma-cp bin", () => {
     }
   }, 60_000);
 
-  it("bundled, reads a YAML configuration file with its own default mesh (the YAML parser and the chunks load)", async () => {
+  it("bundled, reads a YAML configuration file with its own default mesh and serves /metrics (the lazily loaded chunks load)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "kuma-cp-bin-"));
     const configFile = join(dir, "kuma-cp.yaml");
     await writeFile(
@@ -109,9 +112,15 @@ describe("the kuma-cp bin", () => {
     );
     const child = runBin({}, "dist/kuma-cp.js", ["--config-file", configFile]);
     try {
-      const apiUrl = await apiUrlOf(child);
+      const { apiUrl, diagnosticsUrl } = await urlsOf(child);
       const mesh = (await (await fetch(`${apiUrl}/meshes/default`)).json()) as { logging?: unknown };
       expect(mesh.logging).toEqual({ backends: [{ name: "file", file: { path: "/tmp/access.log" } }] });
+      const metrics = await fetch(`${diagnosticsUrl}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(metrics.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await metrics.text();
+      expect(text).toContain('kuma_cp_http_requests_total{route="/meshes/{name}",method="GET",status="200"} 1');
+      expect(text).toContain("kuma_cp_store_connected 1");
       child.process.kill("SIGTERM");
       expect(await child.exited).toBe(0);
     } finally {

@@ -7,7 +7,8 @@ describe("the server metrics", () => {
     metrics.observeRequest("/meshes", "GET", 200, 0.001);
     metrics.observeRequest("/meshes", "GET", 200, 0.003);
     metrics.observeRequest("/meshes", "GET", 404, 10);
-    const text = await metrics.registry.metrics();
+    const { contentType, text } = await metrics.scrape();
+    expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     const series = '{route="/meshes",method="GET",status="200"}';
     expect(text).toContain(`kuma_cp_http_requests_total${series} 2`);
     expect(text).toContain(`kuma_cp_http_request_duration_seconds_bucket{le="0.001",route="/meshes",method="GET",status="200"} 1`);
@@ -26,16 +27,16 @@ describe("the server metrics", () => {
     const metrics = createMetrics();
     let up = true;
     metrics.setStoreProbe(async () => up);
-    expect(await metrics.registry.metrics()).toContain("kuma_cp_store_connected 1");
+    expect((await metrics.scrape()).text).toContain("kuma_cp_store_connected 1");
     up = false;
-    expect(await metrics.registry.metrics()).toContain("kuma_cp_store_connected 0");
+    expect((await metrics.scrape()).text).toContain("kuma_cp_store_connected 0");
   });
 
   it("keep servers apart: each has a registry of its own", async () => {
     const first = createMetrics();
     const second = createMetrics();
     first.observeStoreOperation("get", "ok", 0.001);
-    expect(await first.registry.metrics()).toContain('kuma_cp_store_operation_duration_seconds_count{operation="get",outcome="ok"} 1');
-    expect(await second.registry.metrics()).not.toContain('operation="get"');
+    expect((await first.scrape()).text).toContain('kuma_cp_store_operation_duration_seconds_count{operation="get",outcome="ok"} 1');
+    expect((await second.scrape()).text).not.toContain('operation="get"');
   });
 });

@@ -5,8 +5,9 @@
  * The per-request series are kept by a small histogram of our own and handed
  * to prom-client only when scraped: prom-client validates and hashes the
  * label set on every observation, which is too much for the request path.
+ * prom-client itself is loaded on the first scrape, not at start-up.
  */
-import { Gauge, Registry } from "prom-client";
+import type { Registry } from "prom-client";
 
 /** What prom-client's registry reads of a metric when it is scraped. */
 interface ScrapedMetric {
@@ -18,16 +19,23 @@ interface ScrapedMetric {
 }
 
 /** A metric the registry can hold: its description and how to read it. */
-interface CustomMetric {
+export interface CustomMetric {
   readonly name: string;
   readonly help: string;
   readonly type: ScrapedMetric["type"];
   get(): ScrapedMetric;
 }
 
-/** What the API and the store report; read through `registry`. */
+/** A scrape: the Prometheus text format and its content type. */
+export interface MetricsExposition {
+  readonly contentType: string;
+  readonly text: string;
+}
+
+/** What the API and the store report; read through `scrape`. */
 export interface ServerMetrics {
-  readonly registry: Registry;
+  /** Every metric of this server in the Prometheus text format. */
+  scrape(): Promise<MetricsExposition>;
   /** Records one answered request. */
   observeRequest(route: string, method: string, status: number, seconds: number): void;
   /** Records one store operation. */
@@ -120,7 +128,6 @@ class SeriesHistogram {
 
 /** Creates the metrics of one server. */
 export function createMetrics(): ServerMetrics {
-  const registry = new Registry();
   const requests = new SeriesHistogram(
     "kuma_cp_http_request_duration_seconds",
     "Time to answer an HTTP API request, by route template, method and status",
@@ -129,23 +136,30 @@ export function createMetrics(): ServerMetrics {
     "kuma_cp_store_operation_duration_seconds",
     "Time of store operations, by operation and outcome",
   );
-  // The registry only reads name, help, type and get() of what it is given.
-  const register = (metric: CustomMetric): void => registry.registerMetric(metric as never);
-  register(requests.counterMetric("kuma_cp_http_requests_total", "HTTP API requests answered, by route template, method and status"));
-  register(requests.histogramMetric());
-  register(storeOperations.histogramMetric());
   let probe: () => Promise<boolean> = async () => true;
-  new Gauge({
-    name: "kuma_cp_store_connected",
-    help: "1 when the store answers, 0 when it is unreachable",
-    registers: [registry],
-    async collect() {
-      this.set((await probe()) ? 1 : 0);
-    },
-  });
+
+  // prom-client comes with its own module, imported on the first scrape (a static import there: bundlers keep its named exports).
+  const createRegistry = async (): Promise<Registry> =>
+    (await import("./prometheus-registry.js")).createRegistry(
+      [
+        requests.counterMetric("kuma_cp_http_requests_total", "HTTP API requests answered, by route template, method and status"),
+        requests.histogramMetric(),
+        storeOperations.histogramMetric(),
+      ],
+      () => probe(),
+    );
+  let registry: Promise<Registry> | undefined;
+  const registryOnce = (): Promise<Registry> =>
+    (registry ??= createRegistry().catch((error: unknown) => {
+      registry = undefined; // the next scrape tries again
+      throw error;
+    }));
 
   return {
-    registry,
+    async scrape() {
+      const ready = await registryOnce();
+      return { contentType: ready.contentType, text: await ready.metrics() };
+    },
     observeRequest(route, method, status, seconds) {
       const series = requests.seriesOf(`${route} ${method} ${status}`, () => ({ route, method, status: String(status) }));
       SeriesHistogram.observe(series, seconds);

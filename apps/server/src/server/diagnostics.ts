@@ -41,8 +41,10 @@ export function createDiagnosticsServer(
             ? sendJson(res, 200, { status: "ready" })
             : sendJson(res, 503, { status: "not ready", reason });
         }
-        case "/metrics":
-          return send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+        case "/metrics": {
+          const { contentType, text } = await metrics.scrape();
+          return send(res, 200, contentType, text);
+        }
         default:
           return sendJson(res, 404, { title: "Not found", details: "no such diagnostics path" });
       }
