@@ -138,7 +138,8 @@ export function createMetrics(): ServerMetrics {
   );
   let probe: () => Promise<boolean> = async () => true;
 
-  // prom-client comes with its own module, imported on the first scrape (a static import there: bundlers keep its named exports).
+  // prom-client comes with prometheus-registry.js on the first scrape. That module imports it
+  // statically: in the bundle, a dynamic import of prom-client itself would only have `default`.
   const createRegistry = async (): Promise<Registry> =>
     (await import("./prometheus-registry.js")).createRegistry(
       [
