@@ -99,6 +99,10 @@ const { outputFiles } = await build({
   format: "esm",
   target: "node20",
   minify: true,
+  // Class and function names survive minification: logs name errors by their class
+  // (`"type":"StoreUnavailableError"`, not `"kh"`) and stack frames stay readable.
+  // Start-up did not measurably change (medians of 60 runs each: 267.9 ms without, 265.1 with).
+  keepNames: true,
   // Workspace packages are bundled from their TypeScript sources.
   conditions: ["source"],
   // CommonJS dependencies (koa, pino, ioredis, prom-client) require Node's built-ins; every output file gets this.

@@ -129,6 +129,31 @@ describe("the kuma-cp bin", () => {
     }
   }, 60_000);
 
+  it("bundled, logs an error under its own class name, not a minified one (an unreachable Redis)", async () => {
+    const child = runBin(
+      {
+        KUMA_STORE_TYPE: "redis",
+        KUMA_STORE_REDIS_URL: "redis://127.0.0.1:1/0",
+        KUMA_STORE_REDIS_CONNECT_TIMEOUT: "200ms",
+        KUMA_STORE_REDIS_COMMAND_TIMEOUT: "200ms",
+      },
+      "dist/kuma-cp.js",
+    );
+    try {
+      const deadline = Date.now() + 20_000;
+      let logged: { err: { type: string; message: string } } | undefined;
+      while (!logged && Date.now() < deadline) {
+        const line = child.stdout().split("\n").find((candidate) => candidate.includes('"err":'));
+        if (line) logged = JSON.parse(line) as typeof logged;
+        else await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(logged?.err.type).toBe("StoreUnavailableError");
+      expect(logged?.err.message).toContain("ECONNREFUSED");
+    } finally {
+      child.process.kill("SIGKILL");
+    }
+  }, 30_000);
+
   it("bundled, exits 1 naming a malformed default mesh with the YAML parser's message", async () => {
     const child = runBin({ KUMA_DEFAULTS_MESH: "mtls: [" }, "dist/kuma-cp.js");
     expect(await child.exited).toBe(1);
