@@ -5,8 +5,6 @@
  * (1) parse the body; (2) URL/body consistency and URL names, all causes
  * together; (3) read the existing resource, evaluate If-Match /
  * If-None-Match; (4) validate (Mesh defaults first) and create or update.
- * A valid body without preconditions skips the read: whatever is stored,
- * the outcome is the same, and the write tells create from update.
  * A write that loses a race with another writer is retried from (3), at
  * most MAX_ATTEMPTS times, then answers 409.
  */
@@ -24,11 +22,10 @@ import {
   ResourceNotFoundError,
   VersionConflictError,
   type ResourceStore,
-  type StoredResource,
 } from "@kuma-ts/store";
 import { checkAccept } from "../http/accept.js";
 import { ApiError, invalidResource, preconditionFailed, Title } from "../http/api-error.js";
-import type { ApiContext, Handler } from "../http/context.js";
+import type { Handler } from "../http/context.js";
 import { etagOf, ifMatchHolds, ifNoneMatchHolds, parseEntityTags } from "../http/entity-tags.js";
 import { isJsonContentType, readBodyText } from "../http/request-body.js";
 import { writeJson } from "./respond.js";
@@ -68,20 +65,22 @@ export function putHandler(
     }) as Resource;
     const violations = entry.validate(resource);
 
-    const conditions: WriteConditions = {
-      ifMatch: parseEntityTags(ctx.get("If-Match")),
-      ifNoneMatch: parseEntityTags(ctx.get("If-None-Match")),
-      violations,
-    };
-    const unconditional = !conditions.ifMatch && !conditions.ifNoneMatch && violations.length === 0;
+    const ifMatch = parseEntityTags(ctx.get("If-Match"));
+    const ifNoneMatch = parseEntityTags(ctx.get("If-None-Match"));
     const storeMesh = type.scope === "mesh" ? mesh : undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const existing = await store.get(type, storeMesh, name);
+      const title = existing ? Title.update : Title.create;
+      ctx.state.operation = title;
+      if (ifMatch && !ifMatchHolds(ifMatch, existing?.version)) throw preconditionFailed(title);
+      if (ifNoneMatch && !ifNoneMatchHolds(ifNoneMatch, existing?.version)) throw preconditionFailed(title);
+      if (violations.length > 0) throw invalidResource(title, violations);
       try {
-        const { stored, created } = unconditional
-          ? await writeWithoutReading(ctx, store, resource)
-          : await writeAfterReading(ctx, store, { type, mesh: storeMesh, name }, resource, conditions);
+        const stored = existing
+          ? await store.update(resource, { expectVersion: existing.version })
+          : await store.create(resource);
         ctx.set("ETag", etagOf(stored.version));
-        writeJson(ctx, created ? 201 : 200, "{}");
+        writeJson(ctx, existing ? 200 : 201, "{}");
         return;
       } catch (error) {
         if (!lostRace(error)) throw error;
@@ -91,64 +90,7 @@ export function putHandler(
   };
 }
 
-/** What a PUT checks against the stored resource, whose absence or presence decides the title of a failure. */
-interface WriteConditions {
-  readonly ifMatch: ReturnType<typeof parseEntityTags>;
-  readonly ifNoneMatch: ReturnType<typeof parseEntityTags>;
-  readonly violations: readonly Cause[];
-}
-
-/** What one attempt wrote. */
-interface Written {
-  readonly stored: StoredResource;
-  readonly created: boolean;
-}
-
-/**
- * One attempt of a PUT with nothing to check against the stored resource:
- * update, or create when there is nothing to update. The usual PUT of an
- * existing resource is then one store operation instead of a read and a
- * write (one Redis round trip instead of two).
- */
-async function writeWithoutReading(ctx: ApiContext, store: ResourceStore, resource: Resource): Promise<Written> {
-  try {
-    const stored = await store.update(resource);
-    ctx.state.operation = Title.update;
-    return { stored, created: false };
-  } catch (error) {
-    if (error instanceof VersionConflictError) ctx.state.operation = Title.update;
-    if (!(error instanceof ResourceNotFoundError)) throw error;
-  }
-  ctx.state.operation = Title.create;
-  return { stored: await store.create(resource), created: true };
-}
-
-/**
- * One attempt of a PUT with preconditions or violations (http-api.md §3
- * steps 3 and 4): read the stored resource, which decides create or update
- * and the title of a failure, check the preconditions, then write with a
- * version check.
- */
-async function writeAfterReading(
-  ctx: ApiContext,
-  store: ResourceStore,
-  at: { readonly type: AnyResourceType; readonly mesh: string | undefined; readonly name: string },
-  resource: Resource,
-  { ifMatch, ifNoneMatch, violations }: WriteConditions,
-): Promise<Written> {
-  const existing = await store.get(at.type, at.mesh, at.name);
-  const title = existing ? Title.update : Title.create;
-  ctx.state.operation = title;
-  if (ifMatch && !ifMatchHolds(ifMatch, existing?.version)) throw preconditionFailed(title);
-  if (ifNoneMatch && !ifNoneMatchHolds(ifNoneMatch, existing?.version)) throw preconditionFailed(title);
-  if (violations.length > 0) throw invalidResource(title, violations);
-  const stored = existing
-    ? await store.update(resource, { expectVersion: existing.version })
-    : await store.create(resource);
-  return { stored, created: !existing };
-}
-
-/** Another writer got there first (between a read and a write, or an update and a create): try again. */
+/** Another writer got there between the read and the write: read again and retry. */
 const lostRace = (error: unknown): boolean =>
   error instanceof ResourceAlreadyExistsError ||
   error instanceof VersionConflictError ||
