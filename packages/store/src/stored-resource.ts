@@ -77,6 +77,13 @@ export function canonicalStoredResource<R extends Resource>(
  * its own getter costs about 1 µs where this costs about 0.2 µs.
  */
 class CanonicalStoredResource<R extends Resource> {
+  static readonly #lazyResource: PropertyDescriptor = {
+    enumerable: true,
+    get(this: CanonicalStoredResource<Resource>) {
+      return (this.#resource ??= freezeDeep(JSON.parse(this.json) as Resource));
+    },
+  };
+
   #resource: R | undefined;
   declare readonly resource: R;
 
@@ -84,21 +91,10 @@ class CanonicalStoredResource<R extends Resource> {
     readonly version: string,
     readonly json: string,
   ) {
-    Object.defineProperty(this, "resource", LAZY_RESOURCE);
+    Object.defineProperty(this, "resource", CanonicalStoredResource.#lazyResource);
     Object.freeze(this);
   }
-
-  static resourceOf<R extends Resource>(stored: CanonicalStoredResource<R>): R {
-    return (stored.#resource ??= freezeDeep(JSON.parse(stored.json) as R));
-  }
 }
-
-const LAZY_RESOURCE: PropertyDescriptor = {
-  enumerable: true,
-  get(this: CanonicalStoredResource<Resource>) {
-    return CanonicalStoredResource.resourceOf(this);
-  },
-};
 
 /** A StoredResource whose resource is frozen all the way down. */
 export function storedResource<R extends Resource>(
