@@ -3,7 +3,7 @@
  * the end) and the seeded data (seeded on first use), so that `--only`
  * starts and seeds just what the chosen benchmarks need.
  */
-import { startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
+import { startRedisCluster, startRedisServer, type RedisCluster, type RedisServer } from "@kuma-ts/redis-harness";
 import { closeIdleSockets, getText } from "./http-client.js";
 import { runLoad } from "./load.js";
 import { baselineScript, freePort, packageBin, startServer, type ServerProcess } from "./processes.js";
@@ -12,9 +12,13 @@ import type { Settings } from "./settings.js";
 
 /**
  * Our servers: memory store with the small meshes, memory store with the
- * big mesh, Redis store with all of them, and an unseeded one for kumactl.
+ * big mesh, Redis store with all of them (and two more replicas on the same
+ * keys), Redis Cluster store, and an unseeded one for kumactl.
  */
-export type OursName = "memory" | "memory-big" | "redis" | "cli";
+export type OursName = "memory" | "memory-big" | "redis" | "redis-2" | "redis-3" | "redis-cluster" | "cli";
+
+/** Three replicas on the run's Redis, sharing its keys. */
+const REDIS_REPLICAS = ["redis", "redis-2", "redis-3"] as const satisfies readonly OursName[];
 
 /** Mesh names (their sizes come from the settings). */
 export const MESH = {
@@ -26,6 +30,8 @@ export const MESH = {
   big: "large",
   /** The whole-collection list. */
   whole: "whole",
+  /** The keys many writers PUT at once. */
+  contested: "contested",
 } as const;
 
 /** The key prefix of our Redis store, and the hash of B-redis, in the same redis-server. */
@@ -41,6 +47,7 @@ export class BenchContext {
   /** Every server started, with the memo key it was started under. */
   private readonly servers: { key: string; server: ServerProcess }[] = [];
   private redisServer: RedisServer | undefined;
+  private redisClusterServers: RedisCluster | undefined;
 
   constructor(
     readonly settings: Settings,
@@ -61,6 +68,11 @@ export class BenchContext {
   /** The redis-server of this run (from the harness: a free port, never 6379). */
   redis(): Promise<RedisServer> {
     return this.once("redis", async () => (this.redisServer = await startRedisServer()));
+  }
+
+  /** A 3-master Redis Cluster of this run (from the harness). */
+  redisCluster(): Promise<RedisCluster> {
+    return this.once("redis-cluster", async () => (this.redisClusterServers = await startRedisCluster({ masters: 3 })));
   }
 
   /** B-mem. */
@@ -107,12 +119,14 @@ export class BenchContext {
 
   /** One of our servers: the built `kuma-cp run`, configured through the environment. */
   ours(name: OursName): Promise<ServerProcess> {
-    return this.once(`ours-${name}`, async () => {
-      const env: Record<string, string> = name === "redis"
-        ? { KUMA_STORE_TYPE: "redis", KUMA_STORE_REDIS_URL: (await this.redis()).url, KUMA_STORE_REDIS_KEY_PREFIX: OURS_REDIS_PREFIX }
-        : { KUMA_STORE_TYPE: "memory" };
-      return this.track(`ours-${name}`, await startOurs(`ours (${name})`, env, this.oursNodeFlags));
-    });
+    return this.once(`ours-${name}`, async () =>
+      this.track(`ours-${name}`, await startOurs(`ours (${name})`, await this.storeEnv(name), this.oursNodeFlags)),
+    );
+  }
+
+  /** Three of our servers on the run's Redis, as replicas of one control plane (the first is `ours("redis")`). */
+  redisReplicas(): Promise<ServerProcess[]> {
+    return Promise.all(REDIS_REPLICAS.map((name) => this.ours(name)));
   }
 
   /** The GET and PUT targets: `settings.sizes.writes` dataplanes in mesh `bench`. */
@@ -204,6 +218,19 @@ export class BenchContext {
     closeIdleSockets();
     await Promise.allSettled(this.servers.map(({ server }) => server.stop()));
     await this.redisServer?.stop();
+    await this.redisClusterServers?.stop();
+  }
+
+  /** The store settings of one of our servers. */
+  private async storeEnv(name: OursName): Promise<Record<string, string>> {
+    if (name === "redis-cluster") {
+      const nodes = (await this.redisCluster()).nodes.map((node) => `${node.host}:${node.port}`).join(",");
+      return { KUMA_STORE_TYPE: "redis", KUMA_STORE_REDIS_MODE: "cluster", KUMA_STORE_REDIS_NODES: nodes, KUMA_STORE_REDIS_KEY_PREFIX: OURS_REDIS_PREFIX };
+    }
+    if ((REDIS_REPLICAS as readonly OursName[]).includes(name)) {
+      return { KUMA_STORE_TYPE: "redis", KUMA_STORE_REDIS_URL: (await this.redis()).url, KUMA_STORE_REDIS_KEY_PREFIX: OURS_REDIS_PREFIX };
+    }
+    return { KUMA_STORE_TYPE: "memory" };
   }
 
   private record(server: OursName, seeding: Seeding): void {

@@ -17,9 +17,20 @@ export interface LoadSettings {
 export interface LoadRun {
   readonly requestsPerSecond: number;
   readonly medianMs: number;
+  /** 2xx answers. */
   readonly answers: number;
-  /** CPU time the server process used per answer, when its pid was given. */
+  /** The other answers, by status (empty unless `countNon2xx` was set: they fail the run). */
+  readonly non2xx: Readonly<Record<string, number>>;
+  /** CPU time the server process used per 2xx answer, when its pid was given. */
   readonly serverCpuMicrosPerAnswer?: number;
+}
+
+/** Options of one run. */
+export interface LoadOptions {
+  /** The server process, to measure its CPU time. */
+  readonly serverPid?: number;
+  /** Count non-2xx answers instead of failing the run on the first of them. */
+  readonly countNon2xx?: boolean;
 }
 
 /**
@@ -31,12 +42,13 @@ export async function runLoad(
   baseUrl: string,
   requests: readonly Request[],
   settings: LoadSettings,
-  serverPid?: number,
+  { serverPid, countNon2xx = false }: LoadOptions = {},
 ): Promise<LoadRun> {
   if (requests.length === 0) throw new Error("no requests");
   let nextClient = 0;
   const stride = Math.max(1, Math.floor(requests.length / settings.connections));
   const times: number[] = [];
+  const non2xx: Record<string, number> = {};
   let failures = 0;
   let firstFailure: number | undefined;
   const cpuBefore = serverPid === undefined ? undefined : await cpuMicrosOf(serverPid);
@@ -61,22 +73,24 @@ export async function runLoad(
     else {
       failures++;
       firstFailure ??= status;
+      non2xx[status] = (non2xx[status] ?? 0) + 1;
     }
   });
   const result = await instance;
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuBefore === undefined ? undefined : (await cpuMicrosOf(serverPid as number)) - cpuBefore;
-  if (failures > 0 || result.errors > 0 || result.timeouts > 0) {
+  if ((failures > 0 && !countNon2xx) || result.errors > 0 || result.timeouts > 0) {
     throw new Error(
       `load on ${baseUrl}${requests[0]?.path ?? ""}: ${failures} non-2xx answers (first ${firstFailure}), ` +
         `${result.errors} errors, ${result.timeouts} timeouts`,
     );
   }
-  if (times.length === 0) throw new Error(`load on ${baseUrl}: no answer at all`);
+  if (times.length + failures === 0) throw new Error(`load on ${baseUrl}: no answer at all`);
   return {
     requestsPerSecond: times.length / seconds,
     medianMs: median(times),
     answers: times.length,
+    non2xx,
     ...(cpu === undefined ? {} : { serverCpuMicrosPerAnswer: cpu / times.length }),
   };
 }

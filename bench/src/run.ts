@@ -6,7 +6,7 @@
  *   node dist/run.js [--smoke] [--only=<id prefix>,...] [--profile] [--strict]
  *
  *   --smoke    tiny data, sub-second rounds, no thresholds (also BENCH_SMOKE=1)
- *   --only     only the benchmarks whose id starts with one of these (get, put/redis, page, list-all, rss, cli, startup)
+ *   --only     only the benchmarks whose id starts with one of these (get, put/redis, contested-put, page, list-all, rss, cli, startup)
  *   --profile  run our servers with --cpu-prof; profiles go to bench/results/profiles/
  *   --strict   exit 1 when a target is missed
  */
@@ -19,6 +19,7 @@ import type { Benchmark } from "./benchmark.js";
 import type { Row } from "./compare.js";
 import { BenchContext } from "./context.js";
 import { FULL, SMOKE } from "./settings.js";
+import { contestedWriteBenchmarks } from "./suites/contested-writes.js";
 import { httpBenchmarks } from "./suites/http-load.js";
 import { processBenchmarks } from "./suites/processes.js";
 import { formatCpuTable, formatTable } from "./table.js";
@@ -42,7 +43,7 @@ const { values } = parseArgs({
 const smoke = values.smoke || ["1", "true"].includes(process.env.BENCH_SMOKE ?? "");
 const settings = smoke ? SMOKE : FULL;
 const only = values.only?.split(",").map((id) => id.trim()).filter(Boolean);
-const benchmarks: Benchmark[] = [...httpBenchmarks, ...processBenchmarks].filter(
+const benchmarks: Benchmark[] = [...httpBenchmarks, ...contestedWriteBenchmarks, ...processBenchmarks].filter(
   (benchmark) => !only || only.some((prefix) => benchmark.id.startsWith(prefix)),
 );
 if (benchmarks.length === 0) {

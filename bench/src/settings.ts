@@ -24,6 +24,8 @@ export interface Settings {
   readonly latency: LoadSettings;
   /** The whole-collection list: one connection. */
   readonly wholeList: LoadSettings;
+  /** PUTs of one key by many writers at once. */
+  readonly contested: LoadSettings;
   readonly rounds: Rounds;
   readonly cliRuns: number;
   readonly startupRuns: number;
@@ -38,6 +40,7 @@ export const FULL: Settings = {
   throughput: { connections: 10, seconds: 3 },
   latency: { connections: 1, seconds: 1.5 },
   wholeList: { connections: 1, seconds: 3 },
+  contested: { connections: 32, seconds: 5 },
   rounds: { rounds: 5, warmup: true },
   cliRuns: 20,
   startupRuns: 10,
@@ -51,6 +54,7 @@ export const SMOKE: Settings = {
   throughput: { connections: 4, seconds: 0.25 },
   latency: { connections: 1, seconds: 0.2 },
   wholeList: { connections: 1, seconds: 0.2 },
+  contested: { connections: 32, seconds: 0.25 },
   rounds: { rounds: 1, warmup: false },
   cliRuns: 2,
   startupRuns: 2,

@@ -3,7 +3,8 @@ import type { Row } from "./compare.js";
 
 const number = (value: number, unit: string): string => {
   if (!Number.isFinite(value)) return String(value);
-  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  // Counts (answers) are whole numbers: no decimals for them.
+  const digits = value >= 100 || Number.isInteger(value) ? 0 : value >= 10 ? 1 : 2;
   return `${value.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${unit}`;
 };
 

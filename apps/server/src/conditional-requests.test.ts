@@ -85,15 +85,30 @@ describe.each(storeBackends())("versions and conditional requests ($name store)"
     expect(tags.size).toBe(5);
   });
 
-  it("resolves concurrent creates of one name: one 201, the others 200, never an error", async () => {
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => api.put(PATH, log("tl", `b${i}`))));
-    const statuses = answers.map((a) => a.status).sort();
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+  it("resolves 32 concurrent creates of one name: one 201, the others 200, the last write whole", async () => {
+    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => api.put(PATH, log("tl", `b${i}`))));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(31);
+    const stored = await api.get(PATH);
+    const winner = answers.findIndex((a) => a.headers.get("etag") === stored.headers.get("etag"));
+    expect(stored.json.conf).toEqual({ backend: `b${winner}` });
   });
 
-  it("resolves concurrent updates without 409 or 500", async () => {
+  it("resolves 32 concurrent updates of one resource with 200s only", async () => {
     await api.put(PATH, log("tl"));
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => api.put(PATH, log("tl", `b${i}`))));
-    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => api.put(PATH, log("tl", `b${i}`))));
+    expect(answers.map((a) => a.status)).toEqual(Array(32).fill(200));
+    expect(new Set(answers.map((a) => a.headers.get("etag"))).size).toBe(32);
+  });
+
+  it("answers 412 to concurrent If-Match writers of one version, all but one", async () => {
+    const etag = (await api.put(PATH, log("tl"))).headers.get("etag")!;
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => api.put(PATH, log("tl", `b${i}`), { "If-Match": etag })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array(15).fill(412)]);
+    for (const refused of answers.filter((a) => a.status === 412)) {
+      expect(refused.json).toEqual(precondition("Could not update a resource"));
+    }
   });
 });

@@ -35,7 +35,7 @@ describe.each(storeBackends())("the diagnostics server ($name store)", (backend)
     expect(text).toContain('kuma_cp_http_requests_total{route="/meshes/{name}",method="PUT",status="201"} 1');
     expect(text).toMatch(/kuma_cp_http_request_duration_seconds_bucket\{le="0\.005",route="\/meshes\/\{name\}",method="GET",status="200"\} \d+/);
     expect(text).toMatch(/kuma_cp_store_operation_duration_seconds_count\{operation="get",outcome="ok"\} [1-9]/);
-    expect(text).toMatch(/kuma_cp_store_operation_duration_seconds_count\{operation="create",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/kuma_cp_store_operation_duration_seconds_count\{operation="put",outcome="ok"\} [1-9]/);
     expect(text).toContain("kuma_cp_store_connected 1");
   });
 });

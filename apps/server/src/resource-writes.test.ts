@@ -57,6 +57,28 @@ describe.each(storeBackends())("writing resources ($name store)", (backend) => {
       );
     });
 
+    it("reads the stored resource only when it decides the answer: an invalid spec or a precondition", async () => {
+      const storeReads = async (): Promise<number> => {
+        const text = await (await fetch(`${api.diagnosticsUrl}/metrics`)).text();
+        const match = /kuma_cp_store_operation_duration_seconds_count\{operation="get",outcome="ok"\} (\d+)/.exec(text);
+        return Number(match?.[1] ?? 0);
+      };
+      const path = "/meshes/default/traffic-routes/r1";
+      const before = await storeReads();
+      expect((await api.put(path, route("default", "r1"))).status).toBe(201);
+      const updated = await api.put(path, route("default", "r1"));
+      expect(updated.status).toBe(200);
+      expect(await storeReads()).toBe(before);
+
+      const conditional = await api.put(path, route("default", "r1"), { "If-Match": updated.headers.get("etag")! });
+      expect(conditional.status).toBe(200);
+      expect(await storeReads()).toBe(before + 1);
+      const invalid = await api.put(path, { ...route("default", "r1"), conf: [] });
+      expect(invalid.status).toBe(400);
+      expect(invalid.json.title).toBe("Could not update a resource");
+      expect(await storeReads()).toBe(before + 2);
+    });
+
     it("sets the timestamps itself, ignoring those of the body, and keeps creationTime on update", async () => {
       const body = { ...route("default", "r1"), creationTime: "2001-01-01T00:00:00Z", modificationTime: "2001-01-01T00:00:00Z" };
       expect((await api.put("/meshes/default/traffic-routes/r1", body)).status).toBe(201);

@@ -26,32 +26,38 @@ describe("failures of the store", () => {
     server = await startServer({ config: testConfig(), store, logger });
     return server;
   };
-  const call = async (method: string, path: string, body?: string) =>
+  const call = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
     readAnswer(
       await fetch(server!.apiUrl + path, {
         method,
         body,
-        headers: body === undefined ? {} : { "Content-Type": "application/json" },
+        headers: { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
       }),
     );
 
-  it("answers 409 Conflict when an update keeps losing its race", async () => {
-    await start(failingStore(["update"], () => new VersionConflictError("1", "2")));
+  it("never answers 409 to a PUT without preconditions: it does not compare versions", async () => {
+    await start(failingStore(["create", "update"], () => new VersionConflictError("1", "2")));
     expect((await call("PUT", "/meshes/m1", MESH)).status).toBe(201);
-    const answer = await call("PUT", "/meshes/m1", MESH);
+    expect((await call("PUT", "/meshes/m1", MESH)).status).toBe(200);
+  });
+
+  it("answers 409 Conflict when a conditional update keeps losing its race", async () => {
+    await start(failingStore(["update"], () => new VersionConflictError("1", "2")));
+    const etag = (await call("PUT", "/meshes/m1", MESH)).headers.get("etag")!;
+    const answer = await call("PUT", "/meshes/m1", MESH, { "If-Match": etag });
     expect(answer.status).toBe(409);
     expect(answer.json).toEqual({ title: "Could not update a resource", details: "Conflict" });
   });
 
-  it("answers 409 Conflict when a create keeps losing its race", async () => {
+  it("answers 409 Conflict when a conditional create keeps losing its race", async () => {
     await start(failingStore(["create"], () => new ResourceAlreadyExistsError("Mesh", undefined, "m1")));
-    const answer = await call("PUT", "/meshes/m1", MESH);
+    const answer = await call("PUT", "/meshes/m1", MESH, { "If-None-Match": "*" });
     expect(answer.status).toBe(409);
     expect(answer.json).toEqual({ title: "Could not create a resource", details: "Conflict" });
   });
 
   it("answers 503 Service Unavailable per operation while the store is unreachable", async () => {
-    await start(failingStore(["get", "list", "delete", "deleteMesh", "ping"], () => new StoreUnavailableError("down")));
+    await start(failingStore(["get", "list", "put", "delete", "deleteMesh", "ping"], () => new StoreUnavailableError("down")));
     expect((await call("GET", "/meshes/default")).json).toEqual({ title: "Could not retrieve a resource", details: "Service Unavailable" });
     expect((await call("GET", "/meshes")).json).toEqual({ title: "Could not retrieve resources", details: "Service Unavailable" });
     expect((await call("GET", "/meshes/default/dataplanes+insights/x")).json).toEqual({
@@ -62,9 +68,12 @@ describe("failures of the store", () => {
       title: "Could not delete a resource",
       details: "Service Unavailable",
     });
-    const put = await call("PUT", "/meshes/m1", MESH);
-    expect(put.status).toBe(503);
-    expect(put.json.details).toBe("Service Unavailable");
+    // Without a read first, nothing says whether the PUT would have created or updated.
+    expect((await call("PUT", "/meshes/m1", MESH)).json).toEqual({ title: "Could not process a resource", details: "Service Unavailable" });
+    expect((await call("PUT", "/meshes/m1", MESH, { "If-Match": '"1"' })).json).toEqual({
+      title: "Could not process a resource",
+      details: "Service Unavailable",
+    });
   });
 
   it("answers anything unexpected with 500, logging the cause without sending it", async () => {

@@ -44,7 +44,7 @@ async function compareThroughput(
   const servers = [baseline, ...contenders];
   const cpu = servers.map(() => [] as number[]);
   const side = (server: ServerProcess, into: number[]) => async () => {
-    const run = await runLoad(server.url, requests, load, server.pid);
+    const run = await runLoad(server.url, requests, load, { serverPid: server.pid });
     into.push(run.serverCpuMicrosPerAnswer as number);
     return run.requestsPerSecond;
   };

@@ -31,6 +31,8 @@ export interface RawConnection {
   received(): Buffer;
   /** The first complete response; rejects if the connection closes before it or after `timeoutMs`. */
   response(timeoutMs?: number): Promise<RawResponse>;
+  /** The first `count` complete responses; rejects if the connection closes before them or after `timeoutMs`. */
+  responses(count: number, timeoutMs?: number): Promise<RawResponse[]>;
   /** Resolves when the connection has closed. */
   readonly closed: Promise<RawClose>;
   isClosed(): boolean;
@@ -64,6 +66,38 @@ export function openRawConnection(url: string): Promise<RawConnection> {
         done(close);
       });
     });
+    const responses = (count: number, timeoutMs = 10_000): Promise<RawResponse[]> =>
+      new Promise((done, fail) => {
+        const received = (): string => JSON.stringify(data.toString("latin1").slice(0, 300));
+        const check = (): void => {
+          const parsed = parseResponses(data);
+          if (parsed.length >= count) {
+            cleanup();
+            done(parsed.slice(0, count));
+          } else if (close) {
+            cleanup();
+            fail(
+              new Error(
+                `closed (${close.error ?? "FIN"}) after ${parsed.length} of ${count} complete responses; received ${received()}`,
+              ),
+            );
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          fail(
+            new Error(
+              `${parseResponses(data).length} of ${count} complete responses within ${timeoutMs}ms; received ${received()}`,
+            ),
+          );
+        }, timeoutMs);
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
     const onConnectError = (error: Error): void => reject(error);
     socket.once("error", onConnectError);
     socket.once("connect", () => {
@@ -86,36 +120,8 @@ export function openRawConnection(url: string): Promise<RawConnection> {
         bytesWritten: () => written,
         received: () => data,
         response: (timeoutMs = 10_000) =>
-          new Promise((done, fail) => {
-            const check = (): void => {
-              const parsed = parseResponse(data);
-              if (parsed) {
-                cleanup();
-                done(parsed);
-              } else if (close) {
-                cleanup();
-                fail(
-                  new Error(
-                    `closed (${close.error ?? "FIN"}) before a complete response; received ${JSON.stringify(data.toString("latin1").slice(0, 300))}`,
-                  ),
-                );
-              }
-            };
-            const timer = setTimeout(() => {
-              cleanup();
-              fail(
-                new Error(
-                  `no complete response within ${timeoutMs}ms; received ${JSON.stringify(data.toString("latin1").slice(0, 300))}`,
-                ),
-              );
-            }, timeoutMs);
-            const cleanup = (): void => {
-              clearTimeout(timer);
-              waiters.delete(check);
-            };
-            waiters.add(check);
-            check();
-          }),
+          responses(1, timeoutMs).then((received) => received[0] as RawResponse),
+        responses,
         closed,
         isClosed: () => close !== undefined,
         end: () => socket.end(),
@@ -125,21 +131,30 @@ export function openRawConnection(url: string): Promise<RawConnection> {
   });
 }
 
-/** The first complete response in `data` (with a Content-Length body), or undefined. */
-export function parseResponse(data: Buffer): RawResponse | undefined {
-  const headEnd = data.indexOf("\r\n\r\n");
-  if (headEnd < 0) return undefined;
-  const lines = data.subarray(0, headEnd).toString("latin1").split("\r\n");
-  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? "")?.[1]);
-  if (!status) return undefined;
-  const headers: Record<string, string> = {};
-  for (const line of lines.slice(1)) {
-    const colon = line.indexOf(":");
-    if (colon > 0)
-      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+/** Every complete response in `data`, in order (bodies by Content-Length; an incomplete last one is left out). */
+export function parseResponses(data: Buffer): RawResponse[] {
+  const responses: RawResponse[] = [];
+  let at = 0;
+  for (;;) {
+    const headEnd = data.indexOf("\r\n\r\n", at);
+    if (headEnd < 0) return responses;
+    const lines = data.subarray(at, headEnd).toString("latin1").split("\r\n");
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? "")?.[1]);
+    if (!status) return responses;
+    const headers: Record<string, string> = {};
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(":");
+      if (colon > 0)
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const length = Number(headers["content-length"] ?? 0);
+    const bodyStart = headEnd + 4;
+    if (data.length < bodyStart + length) return responses;
+    responses.push({
+      status,
+      headers,
+      body: data.subarray(bodyStart, bodyStart + length).toString("utf8"),
+    });
+    at = bodyStart + length;
   }
-  const length = Number(headers["content-length"] ?? 0);
-  const body = data.subarray(headEnd + 4);
-  if (body.length < length) return undefined;
-  return { status, headers, body: body.subarray(0, length).toString("utf8") };
 }

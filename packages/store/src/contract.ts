@@ -43,6 +43,12 @@ export interface WriteOptions {
   readonly expectVersion?: string;
 }
 
+/** What a put did: the resource as stored, and whether it was created (false: it replaced one). */
+export interface PutResult<R extends Resource = Resource> {
+  readonly stored: StoredResource<R>;
+  readonly created: boolean;
+}
+
 /** What happened to a resource; published by the same atomic operation as the write. */
 export interface ChangeEvent {
   readonly kind: "created" | "updated" | "deleted";
@@ -99,6 +105,17 @@ export interface ResourceStore {
 
   /** Replaces a resource's spec, keeping its creationTime. Throws ResourceNotFoundError, VersionConflictError. */
   update<R extends Resource>(resource: R, options?: WriteOptions): Promise<StoredResource<R>>;
+
+  /**
+   * Creates the resource, or replaces it when it exists (keeping its
+   * creationTime), in one atomic step: concurrent puts never conflict, the
+   * last one wins whole, and of concurrent puts of a new name exactly one
+   * reports `created`. Creating a mesh-scoped resource throws
+   * MeshNotFoundError when its mesh does not exist (checked atomically with
+   * the write, as by create); replacing one does not check the mesh, as
+   * update does not. Publishes `created` or `updated`.
+   */
+  put<R extends Resource>(resource: R): Promise<PutResult<R>>;
 
   /** Deletes a resource. Throws ResourceNotFoundError, VersionConflictError. Deleting a Mesh cascades (deleteMesh). */
   delete(

@@ -9,6 +9,7 @@ export type {
   ChangeEvent,
   ListOptions,
   ListResult,
+  PutResult,
   ResourceStore,
   StoredResource,
   Unwatch,

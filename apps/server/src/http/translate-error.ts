@@ -34,9 +34,10 @@ export function translateError(thrown: unknown, title: string): TranslatedError 
       case "CONFLICT":
         return expected(new ApiError(409, title, "Conflict"));
       case "MESH_NOT_FOUND": {
+        // Only a creation checks the mesh; a PUT without preconditions learns that it was one here.
         const mesh = thrown instanceof MeshNotFoundError ? thrown.mesh : "";
         return expected(
-          new ApiError(400, title, "Mesh is not found", [
+          new ApiError(400, Title.create, "Mesh is not found", [
             { field: "mesh", message: `mesh of name ${mesh} is not found` },
           ]),
         );

@@ -23,6 +23,7 @@ export function instrumentStore(store: ResourceStore, metrics: ServerMetrics): R
     list: (type, mesh, options) => time("list", () => store.list(type, mesh, options)),
     create: (resource) => time("create", () => store.create(resource)),
     update: (resource, options) => time("update", () => store.update(resource, options)),
+    put: (resource) => time("put", () => store.put(resource)),
     delete: (type, mesh, name, options) => time("delete", () => store.delete(type, mesh, name, options)),
     deleteMesh: (name) => time("deleteMesh", () => store.deleteMesh(name)),
     ping: () => time("ping", () => store.ping()),

@@ -1,12 +1,18 @@
 /**
- * PUT of a resource: "make it so" (http-api.md §3 check order, §6).
+ * PUT of a resource (http-api.md §3 check order, §6).
  *
  * (0) route, method, read-only, Content-Type and size are checked before;
  * (1) parse the body; (2) URL/body consistency and URL names, all causes
- * together; (3) read the existing resource, evaluate If-Match /
- * If-None-Match; (4) validate (Mesh defaults first) and create or update.
- * A write that loses a race with another writer is retried from (3), at
- * most MAX_ATTEMPTS times, then answers 409.
+ * together; then (3)–(4), create or update, in one of two ways:
+ * - without If-Match / If-None-Match, "make it so": the body is validated
+ *   (Mesh defaults first) and the store's put creates or replaces it in one
+ *   atomic step, so other writers never make it fail. The stored resource
+ *   is read only when the spec is invalid, because the title of that error
+ *   says whether the resource exists;
+ * - with them, compare-and-set: read the stored resource, evaluate the
+ *   preconditions (412), validate, then create, or update on condition of
+ *   the version read. A write that loses a race with another writer is
+ *   retried from the read, at most MAX_ATTEMPTS times, then answers 409.
  */
 import {
   INVALID_NAME_MESSAGE,
@@ -25,12 +31,18 @@ import {
 } from "@kuma-ts/store";
 import { checkAccept } from "../http/accept.js";
 import { ApiError, invalidResource, preconditionFailed, Title } from "../http/api-error.js";
-import type { Handler } from "../http/context.js";
-import { etagOf, ifMatchHolds, ifNoneMatchHolds, parseEntityTags } from "../http/entity-tags.js";
+import type { ApiContext, Handler } from "../http/context.js";
+import {
+  etagOf,
+  ifMatchHolds,
+  ifNoneMatchHolds,
+  parseEntityTags,
+  type EntityTagCondition,
+} from "../http/entity-tags.js";
 import { isJsonContentType, readBodyText } from "../http/request-body.js";
 import { writeJson } from "./respond.js";
 
-/** How many times a PUT re-reads and retries after losing a race before answering 409. */
+/** How many times a conditional write re-reads and retries after losing a race before answering 409. */
 export const MAX_ATTEMPTS = 10;
 
 /** The PUT handler of one resource type. */
@@ -68,26 +80,58 @@ export function putHandler(
     const ifMatch = parseEntityTags(ctx.get("If-Match"));
     const ifNoneMatch = parseEntityTags(ctx.get("If-None-Match"));
     const storeMesh = type.scope === "mesh" ? mesh : undefined;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const existing = await store.get(type, storeMesh, name);
-      const title = existing ? Title.update : Title.create;
-      ctx.state.operation = title;
-      if (ifMatch && !ifMatchHolds(ifMatch, existing?.version)) throw preconditionFailed(title);
-      if (ifNoneMatch && !ifNoneMatchHolds(ifNoneMatch, existing?.version)) throw preconditionFailed(title);
-      if (violations.length > 0) throw invalidResource(title, violations);
-      try {
-        const stored = existing
-          ? await store.update(resource, { expectVersion: existing.version })
-          : await store.create(resource);
-        ctx.set("ETag", etagOf(stored.version));
-        writeJson(ctx, existing ? 200 : 201, "{}");
-        return;
-      } catch (error) {
-        if (!lostRace(error)) throw error;
-      }
+    if (ifMatch || ifNoneMatch) {
+      await putIfPreconditionsHold(ctx, store, resource, { type, mesh: storeMesh, name }, { ifMatch, ifNoneMatch, violations });
+      return;
     }
-    throw new ApiError(409, ctx.state.operation, "Conflict");
+    if (violations.length > 0) {
+      const existing = await store.get(type, storeMesh, name);
+      throw invalidResource(existing ? Title.update : Title.create, violations);
+    }
+    const { stored, created } = await store.put(resource);
+    respondWritten(ctx, stored.version, created);
   };
+}
+
+/** What a conditional PUT checks against the stored resource. */
+interface Conditions {
+  readonly ifMatch: EntityTagCondition | undefined;
+  readonly ifNoneMatch: EntityTagCondition | undefined;
+  readonly violations: readonly Cause[];
+}
+
+/** The compare-and-set path of a PUT with If-Match / If-None-Match. */
+async function putIfPreconditionsHold(
+  ctx: ApiContext,
+  store: ResourceStore,
+  resource: Resource,
+  at: { readonly type: AnyResourceType; readonly mesh: string | undefined; readonly name: string },
+  { ifMatch, ifNoneMatch, violations }: Conditions,
+): Promise<void> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const existing = await store.get(at.type, at.mesh, at.name);
+    const title = existing ? Title.update : Title.create;
+    ctx.state.operation = title;
+    if (ifMatch && !ifMatchHolds(ifMatch, existing?.version)) throw preconditionFailed(title);
+    if (ifNoneMatch && !ifNoneMatchHolds(ifNoneMatch, existing?.version)) throw preconditionFailed(title);
+    if (violations.length > 0) throw invalidResource(title, violations);
+    try {
+      const stored = existing
+        ? await store.update(resource, { expectVersion: existing.version })
+        : await store.create(resource);
+      respondWritten(ctx, stored.version, !existing);
+      return;
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+    }
+  }
+  throw new ApiError(409, ctx.state.operation, "Conflict");
+}
+
+/** 201 for a creation, 200 for a replacement, with body `{}` and the new version's ETag. */
+function respondWritten(ctx: ApiContext, version: string, created: boolean): void {
+  ctx.set("ETag", etagOf(version));
+  writeJson(ctx, created ? 201 : 200, "{}");
 }
 
 /** Another writer got there between the read and the write: read again and retry. */

@@ -15,6 +15,7 @@ export function failingStore(
     list: (...args) => (failing.list ?? base.list)(...args),
     create: (...args) => (failing.create ?? base.create)(...args),
     update: (...args) => (failing.update ?? base.update)(...args),
+    put: (...args) => (failing.put ?? base.put)(...args),
     delete: (...args) => (failing.delete ?? base.delete)(...args),
     deleteMesh: (...args) => (failing.deleteMesh ?? base.deleteMesh)(...args),
     watch: (...args) => base.watch(...args),

@@ -10,7 +10,6 @@
  * instead of five times (bench/, "RSS added by 100,000 dataplanes").
  */
 import {
-  encodeResource,
   meshScopedTypes,
   timestampOf,
   type AnyResourceType,
@@ -22,6 +21,7 @@ import type {
   ChangeEvent,
   ListOptions,
   ListResult,
+  PutResult,
   ResourceStore,
   StoredResource,
   Unwatch,
@@ -36,7 +36,13 @@ import {
   VersionConflictError,
 } from "../errors.js";
 import { FilteredPage } from "../filtered-page.js";
-import { assertStorable, canonicalStoredResource, scopeMesh, typeOf } from "../stored-resource.js";
+import {
+  assertStorable,
+  canonicalStoredResource,
+  scopeMesh,
+  stampResource,
+  typeOf,
+} from "../stored-resource.js";
 import { SortedNames } from "./sorted-names.js";
 
 /** Options of the memory engine. */
@@ -161,6 +167,43 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     }
   };
 
+  /** The type of a resource to write and its mesh (undefined for a Mesh), its names checked. */
+  const placeOf = (resource: Resource): { type: AnyResourceType; mesh: string | undefined } => {
+    const type = typeOf(resource);
+    assertStorable(type, resource);
+    return { type, mesh: type.scope === "mesh" ? (resource as { mesh: string }).mesh : undefined };
+  };
+
+  /**
+   * The write of create, update and put: stores `resource` in `collection`
+   * over `old` (undefined for a creation), with the store's timestamps
+   * (creationTime kept from `old`) and a new version, and publishes the change.
+   */
+  const write = <R extends Resource>(
+    type: AnyResourceType,
+    mesh: string | undefined,
+    collection: Collection,
+    resource: R,
+    old: Entry | undefined,
+  ): StoredResource<R> => {
+    const modificationTime = timestampOf(now());
+    const creationTime = (old && creationTimeOf(old.json)) ?? modificationTime;
+    const entry = new Entry(
+      nextVersion(),
+      flat(stampResource(resource, creationTime, modificationTime)),
+    );
+    collection.set(resource.name, entry);
+    const item = collection.view<R>(entry);
+    publish({
+      kind: old ? "updated" : "created",
+      type: type.name,
+      mesh: mesh ?? resource.name,
+      name: resource.name,
+      version: item.version,
+    });
+    return item;
+  };
+
   /** Removes a mesh and everything in it; returns whether the mesh existed. Emits children first, then the mesh. */
   const removeMesh = (name: string): boolean => {
     const contents = meshContents.get(name);
@@ -235,29 +278,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
 
     async create<R extends Resource>(resource: R): Promise<StoredResource<R>> {
       ensureOpen();
-      const type = typeOf(resource);
-      assertStorable(type, resource);
-      const mesh = type.scope === "mesh" ? (resource as { mesh: string }).mesh : undefined;
+      const { type, mesh } = placeOf(resource);
       if (mesh !== undefined && !meshes.items.has(mesh)) throw new MeshNotFoundError(mesh);
       if (collectionOf(type, mesh, false)?.items.has(resource.name)) {
         throw new ResourceAlreadyExistsError(type.name, mesh, resource.name);
       }
-      const time = timestampOf(now());
-      const json = flat(
-        encodeResource({ ...resource, creationTime: time, modificationTime: time }),
-      );
-      const entry = new Entry(nextVersion(), json);
-      const collection = collectionOf(type, mesh, true) as Collection;
-      collection.set(resource.name, entry);
-      const item = collection.view<R>(entry);
-      publish({
-        kind: "created",
-        type: type.name,
-        mesh: mesh ?? resource.name,
-        name: resource.name,
-        version: item.version,
-      });
-      return item;
+      return write(type, mesh, collectionOf(type, mesh, true) as Collection, resource, undefined);
     },
 
     async update<R extends Resource>(
@@ -265,29 +291,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
       options?: WriteOptions,
     ): Promise<StoredResource<R>> {
       ensureOpen();
-      const type = typeOf(resource);
-      assertStorable(type, resource);
-      const mesh = type.scope === "mesh" ? (resource as { mesh: string }).mesh : undefined;
+      const { type, mesh } = placeOf(resource);
       const collection = collectionOf(type, mesh, false);
       const old = collection?.items.get(resource.name);
       if (!collection || !old) throw new ResourceNotFoundError(type.name, mesh, resource.name);
       checkVersion(old, options);
-      const modificationTime = timestampOf(now());
-      const creationTime = creationTimeOf(old.json) ?? modificationTime;
-      const entry = new Entry(
-        nextVersion(),
-        flat(encodeResource({ ...resource, creationTime, modificationTime })),
-      );
-      collection.set(resource.name, entry);
-      const item = collection.view<R>(entry);
-      publish({
-        kind: "updated",
-        type: type.name,
-        mesh: mesh ?? resource.name,
-        name: resource.name,
-        version: item.version,
-      });
-      return item;
+      return write(type, mesh, collection, resource, old);
+    },
+
+    async put<R extends Resource>(resource: R): Promise<PutResult<R>> {
+      ensureOpen();
+      const { type, mesh } = placeOf(resource);
+      const collection = collectionOf(type, mesh, false);
+      const old = collection?.items.get(resource.name);
+      if (!old && mesh !== undefined && !meshes.items.has(mesh)) throw new MeshNotFoundError(mesh);
+      const into = collection ?? (collectionOf(type, mesh, true) as Collection);
+      return { stored: write(type, mesh, into, resource, old), created: !old };
     },
 
     async delete(

@@ -2,7 +2,8 @@
  * The Lua scripts: every write is one script, so it is atomic (on one
  * node, over keys of one mesh's hash-tag slot) and publishes its change
  * event in the same step. Replies are arrays whose first element says
- * what happened: `ok`, `exists`, `nomesh`, `notfound`, `conflict`, `absent`.
+ * what happened: `ok`, `created`, `updated`, `exists`, `nomesh`, `notfound`,
+ * `conflict`, `absent`.
  */
 import { createHash } from "node:crypto";
 import { ReplyError, type Cluster, type Redis } from "ioredis";
@@ -75,7 +76,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
 local version = next_version(KEYS[2])
 redis.call('SET', KEYS[1], version .. ' ' .. ARGV[2])
 publish(ARGV[3], 'created', 'Mesh', ARGV[1], ARGV[1], version)
-return {'ok', version}
+return {'created', version}
 `,
 );
 
@@ -89,7 +90,7 @@ local version = next_version(KEYS[3])
 redis.call('HSET', KEYS[1], ARGV[3], version .. ' ' .. ARGV[4])
 redis.call('ZADD', KEYS[2], 0, ARGV[3])
 publish(ARGV[5], 'created', ARGV[1], ARGV[2], ARGV[3], version)
-return {'ok', version}
+return {'created', version}
 `,
 );
 
@@ -113,6 +114,41 @@ local record = version .. ' ' .. ARGV[6] .. created .. ARGV[7]
 if ARGV[4] == '' then redis.call('SET', KEYS[1], record) else redis.call('HSET', KEYS[1], ARGV[4], record) end
 publish(ARGV[8], 'updated', ARGV[1], ARGV[2], ARGV[3], version)
 return {'ok', version, created}
+`,
+);
+
+/**
+ * Creates or replaces, whatever is stored ("make it so"): the put of the contract.
+ * KEYS: record key (mesh record, or items hash), counter; for a mesh-scoped resource also
+ * its names zset and its mesh record.
+ * ARGV: type, mesh, name, hash field ('' for a mesh record), JSON up to creationTime's value,
+ * JSON after it, channel, creationTime of a new record (also used if the old record has none).
+ * A replacement keeps the old record's creationTime and does not look at the mesh; a creation
+ * of a mesh-scoped resource needs its mesh record. Replies `created` or `updated` with the
+ * version and the creationTime written, or `nomesh`.
+ */
+export const putScript = script(
+  "put",
+  `
+local old
+if ARGV[4] == '' then old = redis.call('GET', KEYS[1]) else old = redis.call('HGET', KEYS[1], ARGV[4]) end
+local created = ARGV[8]
+if old then
+  created = string.match(old, '"creationTime":"([%dTZ:.+-]+)"') or ARGV[8]
+elseif #KEYS == 4 and redis.call('EXISTS', KEYS[4]) == 0 then
+  return {'nomesh'}
+end
+local version = next_version(KEYS[2])
+local record = version .. ' ' .. ARGV[5] .. created .. ARGV[6]
+if ARGV[4] == '' then
+  redis.call('SET', KEYS[1], record)
+else
+  redis.call('HSET', KEYS[1], ARGV[4], record)
+  if not old then redis.call('ZADD', KEYS[3], 0, ARGV[4]) end
+end
+local kind = old and 'updated' or 'created'
+publish(ARGV[7], kind, ARGV[1], ARGV[2], ARGV[3], version)
+return {kind, version, created}
 `,
 );
 

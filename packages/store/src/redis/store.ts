@@ -18,6 +18,7 @@ import type {
   ChangeEvent,
   ListOptions,
   ListResult,
+  PutResult,
   ResourceStore,
   StoredResource,
   Unwatch,
@@ -49,8 +50,10 @@ import {
   deleteMeshScript,
   deleteResourceScript,
   meshIndexPageScript,
+  putScript,
   updateScript,
   type RedisClient,
+  type RedisScript,
 } from "./scripts.js";
 import { PAGE_BATCH, READ_NAMES, readResourcePage, type RawPage } from "./resource-page.js";
 import { RecordDecoder } from "./values.js";
@@ -280,18 +283,11 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       const json = stampResource(resource, time, time);
       const name = resource.name;
       if (type.scope === "global") {
-        const reply = await run("create Mesh", async (client) => {
-          // Index first, then the mesh: a crash in between leaves an index entry readers skip.
-          await client.zadd(keys.meshIndex, 0, name);
-          const result = (await createMeshScript.run(
-            client,
-            [keys.mesh(name), keys.version(name)],
-            [name, json, keys.channel],
-          )) as Reply;
-          // A deletion of an earlier mesh of this name may have removed the entry meanwhile.
-          if (result[0] === "ok") await client.zadd(keys.meshIndex, 0, name);
-          return result;
-        });
+        const reply = await writeMesh("create Mesh", name, createMeshScript, [
+          name,
+          json,
+          keys.channel,
+        ]);
         if (reply[0] === "exists") throw new ResourceAlreadyExistsError(type.name, undefined, name);
         return canonicalStoredResource<R>(String(reply[1]), json);
       }
@@ -317,12 +313,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       const name = resource.name;
       const mesh = type.scope === "mesh" ? (resource as { mesh: string }).mesh : undefined;
       const time = timestampOf(now());
-      // The script puts the stored creationTime between these two halves of the new JSON.
-      const json = stampResource(resource, time, time);
-      const marker = '"creationTime":"';
-      const at = json.indexOf(marker) + marker.length;
-      const head = json.slice(0, at);
-      const tail = json.slice(json.indexOf('"', at));
+      const [head, tail] = splitAtCreationTime(stampResource(resource, time, time));
       const { key, field } = recordKey(type, mesh, name);
       const reply = (await runOneStep(`update ${type.name}`, (client) =>
         updateScript.run(
@@ -348,8 +339,29 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
           (reply[1] as string) || undefined,
         );
       }
-      // The kept creationTime matched [0-9TZ:.+-]+ in the script: it needs no JSON escaping.
-      return canonicalStoredResource<R>(String(reply[1]), head + String(reply[2]) + tail);
+      return storedWithCreationTime<R>(reply, head, tail);
+    },
+
+    async put<R extends Resource>(resource: R): Promise<PutResult<R>> {
+      const type = typeOf(resource);
+      assertStorable(type, resource);
+      const name = resource.name;
+      const time = timestampOf(now());
+      const [head, tail] = splitAtCreationTime(stampResource(resource, time, time));
+      if (type.scope === "global") {
+        const args = [type.name, name, name, "", head, tail, keys.channel, time];
+        return putResult<R>(await writeMesh("put Mesh", name, putScript, args), head, tail);
+      }
+      const mesh = (resource as { mesh: string }).mesh;
+      const reply = (await runOneStep(`put ${type.name}`, (client) =>
+        putScript.run(
+          client,
+          [keys.items(mesh, type), keys.version(mesh), keys.names(mesh, type), keys.mesh(mesh)],
+          [type.name, mesh, name, name, head, tail, keys.channel, time],
+        ),
+      )) as Reply;
+      if (reply[0] === "nomesh") throw new MeshNotFoundError(mesh);
+      return putResult<R>(reply, head, tail);
     },
 
     async delete(
@@ -407,6 +419,36 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     },
   };
 
+  /**
+   * Writes a Mesh record with `script` (whose KEYS are the mesh record and
+   * counter), index entry first. The index of mesh names and the mesh's keys
+   * have different hash tags, so no one script can write both (in a Cluster
+   * they may live on different nodes), and the order keeps them consistent:
+   * the entry is added before the mesh, so a reader never misses a mesh that
+   * exists (readers skip entries without a mesh, as a crash in between leaves
+   * one), and added again when the script created the mesh, because a
+   * deletion of an earlier mesh of this name may have removed it meanwhile.
+   * A Mesh write therefore takes two round trips, three when it creates,
+   * where any other write takes one; meshes are written rarely.
+   */
+  async function writeMesh(
+    operation: string,
+    name: string,
+    script: RedisScript,
+    args: readonly string[],
+  ): Promise<Reply> {
+    return await run(operation, async (client) => {
+      await client.zadd(keys.meshIndex, 0, name);
+      const reply = (await script.run(
+        client,
+        [keys.mesh(name), keys.version(name)],
+        args,
+      )) as Reply;
+      if (reply[0] === "created") await client.zadd(keys.meshIndex, 0, name);
+      return reply;
+    });
+  }
+
   /** Deletes a mesh and its resources, then its index entry (put back if the mesh was created meanwhile). */
   async function deleteMesh(name: string, expectVersion: string): Promise<Reply> {
     return await run("delete Mesh", async (client) => {
@@ -424,6 +466,31 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       return reply;
     });
   }
+}
+
+/**
+ * A resource's wire JSON in two halves around the value of its creationTime:
+ * the update and put scripts write the stored creationTime between them.
+ */
+function splitAtCreationTime(json: string): [head: string, tail: string] {
+  const marker = '"creationTime":"';
+  const at = json.indexOf(marker) + marker.length;
+  return [json.slice(0, at), json.slice(json.indexOf('"', at))];
+}
+
+/** What the update and put scripts wrote: their reply holds the version and the creationTime kept. */
+function storedWithCreationTime<R extends Resource>(
+  reply: Reply,
+  head: string,
+  tail: string,
+): StoredResource<R> {
+  // The kept creationTime matched [0-9TZ:.+-]+ in the script: it needs no JSON escaping.
+  return canonicalStoredResource<R>(String(reply[1]), head + String(reply[2]) + tail);
+}
+
+/** What the put script did. */
+function putResult<R extends Resource>(reply: Reply, head: string, tail: string): PutResult<R> {
+  return { stored: storedWithCreationTime<R>(reply, head, tail), created: reply[0] === "created" };
 }
 
 /** The change feed: one subscriber connection, opened on the first watch, shared by every listener. */

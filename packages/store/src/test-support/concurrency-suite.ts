@@ -3,7 +3,7 @@
  * connections, as several control planes would have) racing on one resource
  * or one mesh. The store's scripts must keep every write atomic.
  */
-import { DataplaneType, MeshType, TrafficRouteType } from "@kuma-ts/model";
+import { DataplaneType, MeshType, TrafficRouteType, type Resource } from "@kuma-ts/model";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ResourceStore } from "../contract.js";
 import { MeshNotFoundError, ResourceAlreadyExistsError, VersionConflictError } from "../errors.js";
@@ -84,6 +84,80 @@ export function describeRedisConcurrency(
         "m",
         "racing",
       ]);
+    });
+
+    it("gives exactly one created among concurrent puts of one new name, and the last write wins whole", async () => {
+      const { stores } = replicas(5);
+      const [first] = stores as [ResourceStore];
+      await first.put(mesh("m"));
+      const racing = <R extends Resource>(make: (i: number) => R) =>
+        Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            (stores[i % stores.length] as ResourceStore).put(make(i)),
+          ),
+        );
+      const resources = await racing((i) => dataplane("m", "same", { n: String(i) }));
+      const meshes = await racing((i) => mesh("racing", i % 2 === 0));
+      for (const [results, stored] of [
+        [resources, await first.get(DataplaneType, "m", "same")],
+        [meshes, await first.get(MeshType, undefined, "racing")],
+      ] as const) {
+        expect(results.filter((result) => result.created)).toHaveLength(1);
+        expect(new Set(results.map((result) => result.stored.version)).size).toBe(40);
+        expect(new Set(results.map((result) => result.stored.resource.creationTime)).size).toBe(1);
+        const winner = results.find((result) => result.stored.version === stored?.version);
+        expect(winner?.stored.json).toBe(stored?.json);
+      }
+      expect((await first.list(MeshType, undefined)).items.map((i) => i.resource.name)).toEqual([
+        "m",
+        "racing",
+      ]);
+    });
+
+    it("leaves no resource without its mesh when puts race deleteMesh and a put of the mesh", async () => {
+      const { prefix, stores } = replicas(4);
+      const [first] = stores as [ResourceStore];
+      const outcomes = { created: 0, replaced: 0, refused: 0 };
+      for (let round = 0; round < 6; round++) {
+        const name = `p${round}`;
+        await first.put(mesh(name));
+        if (round % 2 === 1) await first.put(dataplane(name, "dp-0"));
+        const putSome = (from: number) =>
+          Array.from({ length: 45 }, (_, k) => {
+            const i = from + k;
+            const store = stores[i % stores.length] as ResourceStore;
+            const resource =
+              i % 3 ? dataplane(name, `dp-${i % 4}`, { n: String(i) }) : trafficRoute(name, "tr");
+            return store.put(resource).then(
+              ({ created }) => void outcomes[created ? "created" : "replaced"]++,
+              (error: unknown) => {
+                expect(error).toBeInstanceOf(MeshNotFoundError);
+                outcomes.refused++;
+              },
+            );
+          });
+        const before = putSome(0);
+        await new Promise((resolve) => setTimeout(resolve, round));
+        const deleted = (stores[1] as ResourceStore).deleteMesh(name);
+        // In half of the rounds the mesh is put again while resource puts are still landing.
+        const recreated =
+          round % 2 === 0 ? (stores[2] as ResourceStore).put(mesh(name)) : undefined;
+        await Promise.all([deleted, recreated, ...before, ...putSome(45)]);
+        const meshLeft = await first.get(MeshType, undefined, name);
+        const listed = (await first.list(MeshType, undefined)).items.some(
+          (i) => i.resource.name === name,
+        );
+        expect(listed).toBe(meshLeft !== undefined);
+        if (!meshLeft) {
+          // Neither the mesh nor anything of it.
+          expect(await scanKeys(nodes(), `{${prefix}:${name}}*`)).toEqual([]);
+          expect(await first.list(DataplaneType, name)).toEqual({ items: [], total: 0 });
+          expect(await first.list(TrafficRouteType, name)).toEqual({ items: [], total: 0 });
+        }
+      }
+      // The writers really did race the deletions.
+      expect(outcomes.refused).toBeGreaterThan(0);
+      expect(outcomes.created + outcomes.replaced).toBeGreaterThan(0);
     });
 
     it("leaves no orphan when deleteMesh races creates in that mesh", async () => {

@@ -168,6 +168,8 @@ export function describeStoreContract(
         await expect(store.create(dataplane("m", "DP}1"))).rejects.toThrow(TypeError);
         await expect(store.create(mesh("a:b"))).rejects.toThrow(TypeError);
         await expect(store.create(dataplane("m{", "dp-1"))).rejects.toThrow(TypeError);
+        await expect(store.put(dataplane("m", "DP}1"))).rejects.toThrow(TypeError);
+        await expect(store.put(mesh("a:b"))).rejects.toThrow(TypeError);
       });
 
       it("reads several resources of a mesh at once, in the order asked", async () => {
@@ -278,6 +280,112 @@ export function describeStoreContract(
         await expect(
           store.update(dataplane("m", "dp-1"), { expectVersion: before.version }),
         ).rejects.toBeInstanceOf(VersionConflictError);
+      });
+    });
+
+    describe("put: create or replace in one step", () => {
+      it("creates a resource that does not exist and replaces one that does", async () => {
+        const store = await withMesh();
+        const first = await store.put(dataplane("m", "dp-1", { n: "1" }));
+        expect(first.created).toBe(true);
+        expect(first.stored.json).toBe(encodeResource(first.stored.resource));
+        expect(await store.get(DataplaneType, "m", "dp-1")).toEqual(first.stored);
+        await sleep(5);
+        const second = await store.put(dataplane("m", "dp-1", { n: "2" }));
+        expect(second.created).toBe(false);
+        expect(second.stored.version).not.toBe(first.stored.version);
+        expect(counterOf(second.stored.resource)).toBe(2);
+        expect(second.stored.resource.creationTime).toBe(first.stored.resource.creationTime);
+        expect(second.stored.resource.modificationTime! > first.stored.resource.creationTime!).toBe(
+          true,
+        );
+        expect(second.stored.json).toBe(encodeResource(second.stored.resource));
+        expect(await store.get(DataplaneType, "m", "dp-1")).toEqual(second.stored);
+        expect((await store.list(DataplaneType, "m")).items).toEqual([second.stored]);
+      });
+
+      it("replaces the whole resource, ignoring the caller's timestamps", async () => {
+        const store = await withMesh();
+        const created = await store.put({
+          ...dataplane("m", "dp-1", { extra: "x" }),
+          creationTime: "2001-01-01T00:00:00Z",
+        });
+        expect(created.stored.resource.creationTime).toMatch(MS_TIMESTAMP);
+        const replaced = await store.put({
+          ...dataplane("m", "dp-1"),
+          creationTime: "2001-01-01T00:00:00Z",
+          modificationTime: "2001-01-01T00:00:00Z",
+        });
+        expect(replaced.stored.resource.creationTime).toBe(created.stored.resource.creationTime);
+        expect(replaced.stored.resource.modificationTime).toMatch(MS_TIMESTAMP);
+        expect(replaced.stored.resource.networking?.inbound?.[0]?.tags).toEqual({
+          service: "web",
+        });
+      });
+
+      it("creates and replaces meshes, which stay listed", async () => {
+        const store = await fresh();
+        const created = await store.put(mesh("m"));
+        expect(created.created).toBe(true);
+        const replaced = await store.put(mesh("m", true));
+        expect(replaced.created).toBe(false);
+        expect(replaced.stored.resource.mtls?.enabled).toBe(true);
+        expect(replaced.stored.resource.creationTime).toBe(created.stored.resource.creationTime);
+        expect(replaced.stored.version).not.toBe(created.stored.version);
+        expect((await store.list(MeshType, undefined)).items).toEqual([replaced.stored]);
+        await store.put(dataplane("m", "dp-1"));
+        expect(await store.get(DataplaneType, "m", "dp-1")).toBeDefined();
+      });
+
+      it("fails with MeshNotFoundError when it would create into a mesh that does not exist", async () => {
+        const store = await withMesh();
+        const error = await store.put(dataplane("other", "dp-1")).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(MeshNotFoundError);
+        expect(error).toMatchObject({ code: "MESH_NOT_FOUND", mesh: "other" });
+        expect(await store.get(DataplaneType, "other", "dp-1")).toBeUndefined();
+        expect(await store.list(DataplaneType, "other")).toEqual({ items: [], total: 0 });
+        await store.deleteMesh("m");
+        await expect(store.put(dataplane("m", "dp-1"))).rejects.toBeInstanceOf(MeshNotFoundError);
+      });
+
+      it("creates a new name exactly once among concurrent puts, and the last write wins whole", async () => {
+        const store = await withMesh();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.put(dataplane("m", "same", { n: String(i) }))),
+        );
+        expect(results.filter((result) => result.created)).toHaveLength(1);
+        expect(new Set(results.map((result) => result.stored.version)).size).toBe(20);
+        const stored = await store.get(DataplaneType, "m", "same");
+        const winner = results.find((result) => result.stored.version === stored?.version);
+        expect(winner?.stored.json).toBe(stored?.json);
+        const creationTimes = new Set(results.map((r) => r.stored.resource.creationTime));
+        expect(creationTimes.size).toBe(1);
+      });
+
+      it("leaves no resource without its mesh when puts race a mesh delete", async () => {
+        const store = await fresh();
+        for (let round = 0; round < 4; round++) {
+          const name = `m${round}`;
+          await store.put(mesh(name));
+          // Half of the rounds replace a resource that exists, half create one.
+          if (round % 2 === 1) await store.put(dataplane(name, "dp"));
+          const puts = Array.from({ length: 20 }, (_, i) =>
+            store.put(dataplane(name, "dp", { n: String(i) })),
+          );
+          const deleted = store.deleteMesh(name);
+          const later = Array.from({ length: 20 }, (_, i) =>
+            store.put(dataplane(name, i % 2 ? "dp" : `dp-${i}`)),
+          );
+          for (const result of await Promise.allSettled([...puts, ...later])) {
+            if (result.status === "rejected")
+              expect(result.reason).toBeInstanceOf(MeshNotFoundError);
+          }
+          expect(await deleted).toBe(true);
+          // Puts before the delete went with the mesh; those after it found no mesh.
+          expect(await store.get(MeshType, undefined, name)).toBeUndefined();
+          expect(await store.list(DataplaneType, name)).toEqual({ items: [], total: 0 });
+        }
+        expect(await store.list(MeshType, undefined)).toEqual({ items: [], total: 0 });
       });
     });
 
@@ -580,6 +688,40 @@ export function describeStoreContract(
         ]);
       });
 
+      it("reports a put as created, then updated, with the versions written", async () => {
+        const store = await fresh();
+        const events = await collect(store);
+        const m = await store.put(mesh("m"));
+        const created = await store.put(dataplane("m", "dp-1"));
+        const updated = await store.put(dataplane("m", "dp-1", { n: "1" }));
+        const meshUpdated = await store.put(mesh("m", true));
+        await eventually(() => expect(events).toHaveLength(4));
+        expect(events).toEqual([
+          { kind: "created", type: "Mesh", mesh: "m", name: "m", version: m.stored.version },
+          {
+            kind: "created",
+            type: "Dataplane",
+            mesh: "m",
+            name: "dp-1",
+            version: created.stored.version,
+          },
+          {
+            kind: "updated",
+            type: "Dataplane",
+            mesh: "m",
+            name: "dp-1",
+            version: updated.stored.version,
+          },
+          {
+            kind: "updated",
+            type: "Mesh",
+            mesh: "m",
+            name: "m",
+            version: meshUpdated.stored.version,
+          },
+        ]);
+      });
+
       it("reports a cascade as a deletion of every resource, then of the mesh", async () => {
         const store = await withMesh();
         const route = await store.create(trafficRoute("m", "r"));
@@ -606,6 +748,7 @@ export function describeStoreContract(
           store.update(dataplane("m", "dp-1"), { expectVersion: "0" }),
         ).rejects.toThrow();
         await expect(store.create(dataplane("nope", "dp-1"))).rejects.toThrow();
+        await expect(store.put(dataplane("nope", "dp-1"))).rejects.toThrow();
         await store.delete(DataplaneType, "m", "dp-1");
         await eventually(() => expect(events).toHaveLength(2));
         await sleep(50);
@@ -656,6 +799,7 @@ export function describeStoreContract(
           StoreUnavailableError,
         );
         await expect(fixture.store.create(mesh("m"))).rejects.toBeInstanceOf(StoreUnavailableError);
+        await expect(fixture.store.put(mesh("m"))).rejects.toBeInstanceOf(StoreUnavailableError);
       });
     });
   });
