@@ -1,0 +1,194 @@
+/**
+ * The bodies of the inspection endpoints (inspection.md §2, §3), defined
+ * once: the server builds them, the client checks and types them, kumactl
+ * prints them.
+ */
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { HealthCheck } from "../resources/health-check.js";
+import { ResourceList } from "../resources/list.js";
+import { ProxyTemplate } from "../resources/proxy-template.js";
+import { TrafficLog } from "../resources/traffic-log.js";
+import { TrafficPermission } from "../resources/traffic-permission.js";
+import { TrafficRoute, WeightedDestination } from "../resources/traffic-route.js";
+import { TrafficTrace } from "../resources/traffic-trace.js";
+
+const Closed = { additionalProperties: false } as const;
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** R4: how many of a selector's values are exact and how many are `*` (a route's source and destination added up). */
+export const InspectionRank = Type.Object(
+  { exact: Type.Integer({ minimum: 0 }), wildcard: Type.Integer({ minimum: 0 }) },
+  Closed,
+);
+export type InspectionRank = Static<typeof InspectionRank>;
+
+/** One candidate policy of an attachment, with `?explain=true`: the winner first (`selected`); TrafficPermissions have no rank. */
+export const InspectionCandidate = Type.Object(
+  {
+    name: Type.String(),
+    rank: Type.Optional(InspectionRank),
+    creationTime: Type.Optional(Type.String()),
+    selected: Type.Boolean(),
+  },
+  Closed,
+);
+export type InspectionCandidate = Static<typeof InspectionCandidate>;
+
+/** The stored policies that apply at an attachment, by type name; a key is present only with a non-empty list, sorted by name. */
+export const MatchedPolicies = Type.Object(
+  {
+    HealthCheck: Type.Optional(Type.Array(HealthCheck)),
+    ProxyTemplate: Type.Optional(Type.Array(ProxyTemplate)),
+    TrafficLog: Type.Optional(Type.Array(TrafficLog)),
+    TrafficPermission: Type.Optional(Type.Array(TrafficPermission)),
+    TrafficRoute: Type.Optional(Type.Array(TrafficRoute)),
+    TrafficTrace: Type.Optional(Type.Array(TrafficTrace)),
+  },
+  Closed,
+);
+export type MatchedPolicies = Static<typeof MatchedPolicies>;
+
+/** Every candidate of an attachment, by type name, in decision order. */
+export const InspectionCandidates = Type.Object(
+  {
+    HealthCheck: Type.Optional(Type.Array(InspectionCandidate)),
+    ProxyTemplate: Type.Optional(Type.Array(InspectionCandidate)),
+    TrafficLog: Type.Optional(Type.Array(InspectionCandidate)),
+    TrafficPermission: Type.Optional(Type.Array(InspectionCandidate)),
+    TrafficRoute: Type.Optional(Type.Array(InspectionCandidate)),
+    TrafficTrace: Type.Optional(Type.Array(InspectionCandidate)),
+  },
+  Closed,
+);
+export type InspectionCandidates = Static<typeof InspectionCandidates>;
+
+/** The route of an outbound: the winning TrafficRoute's `conf` verbatim, or the implicit default route. */
+export const EffectiveRoute = Type.Object(
+  { implicit: Type.Boolean(), conf: Type.Array(WeightedDestination) },
+  Closed,
+);
+export type EffectiveRoute = Static<typeof EffectiveRoute>;
+
+/** The dataplane as a whole: TrafficTrace and ProxyTemplate. */
+export const InspectionDataplaneItem = Type.Object(
+  {
+    type: Type.Literal("dataplane"),
+    matchedPolicies: MatchedPolicies,
+    effective: Type.Object(
+      {
+        /** The resolved tracing backend; null without a TrafficTrace or when its backend does not resolve. */
+        tracingBackend: Nullable(Type.String()),
+        /** The winning ProxyTemplate; null for the built-in default (`imports: [default-proxy]`). */
+        proxyTemplate: Nullable(Type.String()),
+      },
+      Closed,
+    ),
+    candidates: Type.Optional(InspectionCandidates),
+  },
+  Closed,
+);
+export type InspectionDataplaneItem = Static<typeof InspectionDataplaneItem>;
+
+/** One inbound (`IP:port:servicePort`): TrafficPermission. */
+export const InspectionInboundItem = Type.Object(
+  {
+    type: Type.Literal("inbound"),
+    name: Type.String(),
+    service: Type.String(),
+    matchedPolicies: MatchedPolicies,
+    effective: Type.Object(
+      {
+        /** Whether permissions are enforced (the mesh's mTLS). */
+        rbac: Type.Boolean(),
+        /** The peers the matched permissions allow, sorted; `*` is any peer, `[]` under RBAC is deny-all. */
+        allowedSources: Type.Array(Type.String()),
+      },
+      Closed,
+    ),
+    candidates: Type.Optional(InspectionCandidates),
+  },
+  Closed,
+);
+export type InspectionInboundItem = Static<typeof InspectionInboundItem>;
+
+/** One outbound (`IP:port`): TrafficRoute and TrafficLog. */
+export const InspectionOutboundItem = Type.Object(
+  {
+    type: Type.Literal("outbound"),
+    name: Type.String(),
+    service: Type.String(),
+    matchedPolicies: MatchedPolicies,
+    effective: Type.Object(
+      {
+        route: EffectiveRoute,
+        /** The resolved log backend; null without a TrafficLog or when its backend does not resolve. */
+        logBackend: Nullable(Type.String()),
+      },
+      Closed,
+    ),
+    candidates: Type.Optional(InspectionCandidates),
+  },
+  Closed,
+);
+export type InspectionOutboundItem = Static<typeof InspectionOutboundItem>;
+
+/** One service reachable through the outbounds' routes: HealthCheck. */
+export const InspectionServiceItem = Type.Object(
+  {
+    type: Type.Literal("service"),
+    name: Type.String(),
+    service: Type.String(),
+    matchedPolicies: MatchedPolicies,
+    effective: Type.Object({}, Closed),
+    candidates: Type.Optional(InspectionCandidates),
+  },
+  Closed,
+);
+export type InspectionServiceItem = Static<typeof InspectionServiceItem>;
+
+/** One attachment of a dataplane with what applies there. */
+export const InspectionItem = Type.Union([
+  InspectionDataplaneItem,
+  InspectionInboundItem,
+  InspectionOutboundItem,
+  InspectionServiceItem,
+]);
+export type InspectionItem = Static<typeof InspectionItem>;
+
+/** `GET /meshes/{mesh}/dataplanes/{name}/policies`: every attachment, in order; never paged (`next` is null). */
+export const DataplaneInspection = Type.Object(
+  { total: Type.Integer({ minimum: 0 }), items: Type.Array(InspectionItem), next: Type.Null() },
+  Closed,
+);
+export type DataplaneInspection = Static<typeof DataplaneInspection>;
+
+/** An attachment where a policy applies: the dataplane as a whole, or an inbound, outbound or service. */
+export const PolicyAttachment = Type.Union([
+  Type.Object({ type: Type.Literal("dataplane") }, Closed),
+  Type.Object(
+    {
+      type: Type.Union([
+        Type.Literal("inbound"),
+        Type.Literal("outbound"),
+        Type.Literal("service"),
+      ]),
+      name: Type.String(),
+      service: Type.String(),
+    },
+    Closed,
+  ),
+]);
+export type PolicyAttachment = Static<typeof PolicyAttachment>;
+
+/** A dataplane a policy applies to, with the attachments where it does (in the order of §2). */
+export const PolicyDataplanesItem = Type.Object(
+  {
+    dataplane: Type.Object({ mesh: Type.String(), name: Type.String() }, Closed),
+    attachments: Type.Array(PolicyAttachment),
+  },
+  Closed,
+);
+export type PolicyDataplanesItem = Static<typeof PolicyDataplanesItem>;
+
+/** `GET /meshes/{mesh}/{collection}/{name}/dataplanes`: a page, sorted by dataplane name. */
+export const PolicyDataplanes = ResourceList(PolicyDataplanesItem);
+export type PolicyDataplanes = Static<typeof PolicyDataplanes>;
