@@ -16,7 +16,7 @@ import {
 } from "./decisions.js";
 import type { MeshPolicies, Policy } from "./policies.js";
 import type { PolicyAttachment } from "./schemas.js";
-import { InspectedDataplane, PolicyIndex } from "./selection.js";
+import { InspectedDataplane, PolicyIndex, sourceRank } from "./selection.js";
 
 /** The policies that decide where `policy` applies: those of its type, and TrafficRoutes for a HealthCheck. */
 export type PolicyRivals = Partial<MeshPolicies>;
@@ -60,7 +60,7 @@ export function policyAttachments(
       case "TrafficRoute":
       case "TrafficLog":
         // Sources that miss the dataplane: the policy is a candidate at none of its outbounds.
-        if (!inspected.sourceRank(policy)) return [];
+        if (!sourceRank(policy, inspected.attachments.tagSets)) return [];
         return outbounds
           .filter((outbound) => applies(outboundDecisions(index, inspected, outbound)))
           .map((outbound) => ({
@@ -69,7 +69,7 @@ export function policyAttachments(
             service: outbound.service,
           }));
       case "HealthCheck":
-        if (!inspected.sourceRank(policy)) return [];
+        if (!sourceRank(policy, inspected.attachments.tagSets)) return [];
         return reachableServices(index, inspected)
           .filter((service) => applies(serviceDecisions(index, inspected, service)))
           .map((service) => ({ type: "service", name: service, service }));

@@ -20,7 +20,7 @@ import {
   type DataplaneAttachments,
   type InboundAttachment,
 } from "./attachments.js";
-import type { MeshPolicies } from "./policies.js";
+import type { MeshPolicies, Policy } from "./policies.js";
 import {
   addRanks,
   bestMatchingRank,
@@ -44,24 +44,25 @@ type ServicePolicy = TrafficRoute | TrafficLog | HealthCheck;
 
 const matchOf = (selector: Selector): Tags => selector.match ?? {};
 
-/** A dataplane under inspection: its attachments, and the rank of each policy's sources against it (R3), computed once. */
+/** The best rank among a policy's sources that match the dataplane's tag maps (R3), or undefined. */
+export function sourceRank(policy: ServicePolicy, tagSets: readonly Tags[]): Rank | undefined {
+  return bestMatchingRank((policy.sources ?? []).map(matchOf), tagSets);
+}
+
+/**
+ * A dataplane under inspection: its attachments, and a key of its tag maps.
+ * What R6 decides depends on a dataplane only through its tag maps (and the
+ * service of an attachment), so dataplanes with the same tags (the replicas
+ * of a service) share their decisions within one request.
+ */
 export class InspectedDataplane {
   readonly attachments: DataplaneAttachments;
-  private readonly sourceRanks = new Map<ServicePolicy, Rank | null>();
+  /** The tag maps as text: equal for dataplanes that every selector treats alike. */
+  readonly tagsKey: string;
 
   constructor(readonly dataplane: Dataplane) {
     this.attachments = dataplaneAttachments(dataplane);
-  }
-
-  /** The best rank among the policy's sources that match this dataplane, or undefined. */
-  sourceRank(policy: ServicePolicy): Rank | undefined {
-    let rank = this.sourceRanks.get(policy);
-    if (rank === undefined) {
-      rank =
-        bestMatchingRank((policy.sources ?? []).map(matchOf), this.attachments.tagSets) ?? null;
-      this.sourceRanks.set(policy, rank);
-    }
-    return rank ?? undefined;
+    this.tagsKey = JSON.stringify(this.attachments.tagSets);
   }
 }
 
@@ -112,6 +113,40 @@ class SelectorBuckets<T> {
   }
 }
 
+/**
+ * How a policy's destinations rank against `{service: S}`, for any S, worked
+ * out once: a selector matches such a tag map only when its only key is
+ * `service` (an exact value or `*`), or when it is `{}`.
+ */
+class ServiceRanks {
+  private readonly exact = new Map<string, Rank>();
+  private readonly any: Rank | undefined;
+
+  constructor(selectors: readonly Tags[]) {
+    let any: Rank | undefined;
+    for (const selector of selectors) {
+      const keys = Object.keys(selector);
+      if (keys.length > 1 || (keys.length === 1 && keys[0] !== SERVICE_TAG)) continue;
+      const rank = rankOf(selector);
+      const service = serviceOf(selector);
+      if (service === undefined || service === WILDCARD) {
+        if (any === undefined || compareRanks(rank, any) > 0) any = rank;
+      } else {
+        const known = this.exact.get(service);
+        if (known === undefined || compareRanks(rank, known) > 0) this.exact.set(service, rank);
+      }
+    }
+    this.any = any;
+  }
+
+  /** The best rank of a destination matching `{service}`, or undefined. */
+  of(service: string): Rank | undefined {
+    const exact = this.exact.get(service);
+    if (exact === undefined) return this.any;
+    return this.any === undefined || compareRanks(exact, this.any) >= 0 ? exact : this.any;
+  }
+}
+
 function serviceOf(tags: Tags): string | undefined {
   return Object.hasOwn(tags, SERVICE_TAG) ? tags[SERVICE_TAG] : undefined;
 }
@@ -142,63 +177,111 @@ const byName = <P extends { readonly name: string }>(candidates: Candidate<P>[])
  */
 export class PolicyIndex {
   private readonly built = new Map<string, SelectorBuckets<never>>();
+  private readonly destinations = new Map<ServicePolicy, ServiceRanks>();
+  /** Decisions already made in this request, by type, tag maps and service. */
+  private readonly decided = new Map<string, readonly Candidate<Policy>[]>();
+  private readonly sources = new Map<string, Map<ServicePolicy, Rank>>();
 
   /** `policies`: the mesh's policies; the types a caller never asks about may be left out. */
   constructor(private readonly policies: Partial<MeshPolicies>) {}
 
   /** TrafficPermission at an inbound: every permission with a source and a destination matching the inbound's tags, by name. */
-  permissionsFor(inbound: InboundAttachment): Candidate<TrafficPermission>[] {
-    const buckets = this.buckets("TrafficPermission", (policy) =>
-      (policy.sources ?? []).length > 0 ? (policy.destinations ?? []).map(matchOf) : [],
-    );
-    return byName([...buckets.bestMatches([inbound.tags]).keys()].map((policy) => ({ policy })));
+  permissionsFor(inbound: InboundAttachment): readonly Candidate<TrafficPermission>[] {
+    return this.remember(`TrafficPermission\n${JSON.stringify(inbound.tags)}`, () => {
+      const buckets = this.buckets("TrafficPermission", (policy) =>
+        (policy.sources ?? []).length > 0 ? (policy.destinations ?? []).map(matchOf) : [],
+      );
+      return byName([...buckets.bestMatches([inbound.tags]).keys()].map((policy) => ({ policy })));
+    });
   }
 
   /** TrafficRoute at an outbound of `service`. */
-  routesFor(dataplane: InspectedDataplane, service: string): Candidate<TrafficRoute>[] {
+  routesFor(dataplane: InspectedDataplane, service: string): readonly Candidate<TrafficRoute>[] {
     return this.forService("TrafficRoute", dataplane, service);
   }
 
   /** TrafficLog at an outbound of `service`. */
-  logsFor(dataplane: InspectedDataplane, service: string): Candidate<TrafficLog>[] {
+  logsFor(dataplane: InspectedDataplane, service: string): readonly Candidate<TrafficLog>[] {
     return this.forService("TrafficLog", dataplane, service);
   }
 
   /** HealthCheck at a reachable `service`. */
-  healthChecksFor(dataplane: InspectedDataplane, service: string): Candidate<HealthCheck>[] {
+  healthChecksFor(
+    dataplane: InspectedDataplane,
+    service: string,
+  ): readonly Candidate<HealthCheck>[] {
     return this.forService("HealthCheck", dataplane, service);
   }
 
   /** TrafficTrace at the dataplane. */
-  tracesFor(dataplane: InspectedDataplane): Candidate<TrafficTrace>[] {
-    const buckets = this.buckets("TrafficTrace", (policy) => (policy.selectors ?? []).map(matchOf));
-    return ranked(buckets.bestMatches(dataplane.attachments.tagSets));
+  tracesFor(dataplane: InspectedDataplane): readonly Candidate<TrafficTrace>[] {
+    return this.remember(`TrafficTrace\n${dataplane.tagsKey}`, () => {
+      const buckets = this.buckets("TrafficTrace", (policy) =>
+        (policy.selectors ?? []).map(matchOf),
+      );
+      return ranked(buckets.bestMatches(dataplane.attachments.tagSets));
+    });
   }
 
   /** ProxyTemplate at the dataplane: one without selectors matches with the lowest rank. */
-  proxyTemplatesFor(dataplane: InspectedDataplane): Candidate<ProxyTemplate>[] {
-    const buckets = this.buckets("ProxyTemplate", (policy) =>
-      (policy.selectors ?? []).length === 0 ? [{}] : (policy.selectors ?? []).map(matchOf),
-    );
-    // A dataplane without any tag map is still matched by the selectors that match anything.
-    const tagSets = dataplane.attachments.tagSets.length > 0 ? dataplane.attachments.tagSets : [{}];
-    return ranked(buckets.bestMatches(tagSets));
+  proxyTemplatesFor(dataplane: InspectedDataplane): readonly Candidate<ProxyTemplate>[] {
+    return this.remember(`ProxyTemplate\n${dataplane.tagsKey}`, () => {
+      const buckets = this.buckets("ProxyTemplate", (policy) =>
+        (policy.selectors ?? []).length === 0 ? [{}] : (policy.selectors ?? []).map(matchOf),
+      );
+      // A dataplane without any tag map is still matched by the selectors that match anything.
+      const tagSets =
+        dataplane.attachments.tagSets.length > 0 ? dataplane.attachments.tagSets : [{}];
+      return ranked(buckets.bestMatches(tagSets));
+    });
   }
 
-  /** Sources matching the dataplane, destinations matching `{service}`: ranked by the sum of the best of each. */
+  /**
+   * Sources matching the dataplane, destinations matching `{service}`:
+   * ranked by the sum of the best of each. The policies whose sources match
+   * are found once per tag maps through the index (a few among many), and
+   * only their destinations are looked at for each service.
+   */
   private forService<N extends "TrafficRoute" | "TrafficLog" | "HealthCheck">(
     type: N,
     dataplane: InspectedDataplane,
     service: string,
-  ): Candidate<MeshPolicies[N][number]>[] {
-    const buckets = this.buckets(type, (policy) => (policy.destinations ?? []).map(matchOf));
-    const candidates: Candidate<MeshPolicies[N][number]>[] = [];
-    for (const [policy, destinationRank] of buckets.bestMatches([{ [SERVICE_TAG]: service }])) {
-      const sourceRank = dataplane.sourceRank(policy);
-      if (sourceRank !== undefined)
-        candidates.push({ policy, rank: addRanks(sourceRank, destinationRank) });
+  ): readonly Candidate<MeshPolicies[N][number]>[] {
+    return this.remember(`${type}\n${dataplane.tagsKey}\n${service}`, () => {
+      const sourcesKey = `${type}\n${dataplane.tagsKey}`;
+      let sources = this.sources.get(sourcesKey) as Map<MeshPolicies[N][number], Rank> | undefined;
+      if (!sources) {
+        sources = this.buckets(type, (policy) => (policy.sources ?? []).map(matchOf)).bestMatches(
+          dataplane.attachments.tagSets,
+        );
+        this.sources.set(sourcesKey, sources);
+      }
+      const candidates: Candidate<MeshPolicies[N][number]>[] = [];
+      for (const [policy, rank] of sources) {
+        let destinations = this.destinations.get(policy);
+        if (!destinations) {
+          destinations = new ServiceRanks((policy.destinations ?? []).map(matchOf));
+          this.destinations.set(policy, destinations);
+        }
+        const destinationRank = destinations.of(service);
+        if (destinationRank !== undefined)
+          candidates.push({ policy, rank: addRanks(rank, destinationRank) });
+      }
+      return inDecisionOrder(candidates);
+    });
+  }
+
+  /** A decision made once per request: the candidates are shared, never changed. */
+  private remember<P extends Policy>(
+    key: string,
+    decide: () => Candidate<P>[],
+  ): readonly Candidate<P>[] {
+    let found = this.decided.get(key) as readonly Candidate<P>[] | undefined;
+    if (!found) {
+      found = decide();
+      this.decided.set(key, found);
     }
-    return inDecisionOrder(candidates);
+    return found;
   }
 
   private buckets<N extends keyof MeshPolicies>(
