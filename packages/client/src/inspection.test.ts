@@ -15,17 +15,9 @@ import {
 } from "@kuma-ts/test-servers";
 import { createClient, type KumaClient } from "./client.js";
 import { ApiError, InvalidResponseError } from "./errors.js";
+import { failure } from "./test-support/failure.js";
 
 const DEMO = new URL("../../../examples/inspection/demo.json", import.meta.url);
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("inspection against the real control plane", () => {
   let controlPlane: TestControlPlane;

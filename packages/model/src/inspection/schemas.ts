@@ -3,7 +3,7 @@
  * once: the server builds them, the client checks and types them, kumactl
  * prints them.
  */
-import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { Type, type Static, type TArray, type TOptional, type TSchema } from "@sinclair/typebox";
 import { HealthCheck } from "../resources/health-check.js";
 import { ResourceList } from "../resources/list.js";
 import { ProxyTemplate } from "../resources/proxy-template.js";
@@ -11,6 +11,7 @@ import { TrafficLog } from "../resources/traffic-log.js";
 import { TrafficPermission } from "../resources/traffic-permission.js";
 import { TrafficRoute, WeightedDestination } from "../resources/traffic-route.js";
 import { TrafficTrace } from "../resources/traffic-trace.js";
+import type { PolicyTypeName } from "./policies.js";
 
 const Closed = { additionalProperties: false } as const;
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -33,32 +34,35 @@ export const InspectionCandidate = Type.Object(
 );
 export type InspectionCandidate = Static<typeof InspectionCandidate>;
 
+/** An object with an optional list per policy type name, of the given item schema. */
+const ListsByPolicyType = <T extends Record<PolicyTypeName, TSchema>>(items: T) =>
+  Type.Object(
+    Object.fromEntries(
+      Object.entries(items).map(([type, item]) => [type, Type.Optional(Type.Array(item))]),
+    ) as { [N in PolicyTypeName]: TOptional<TArray<T[N]>> },
+    Closed,
+  );
+
 /** The stored policies that apply at an attachment, by type name; a key is present only with a non-empty list, sorted by name. */
-export const MatchedPolicies = Type.Object(
-  {
-    HealthCheck: Type.Optional(Type.Array(HealthCheck)),
-    ProxyTemplate: Type.Optional(Type.Array(ProxyTemplate)),
-    TrafficLog: Type.Optional(Type.Array(TrafficLog)),
-    TrafficPermission: Type.Optional(Type.Array(TrafficPermission)),
-    TrafficRoute: Type.Optional(Type.Array(TrafficRoute)),
-    TrafficTrace: Type.Optional(Type.Array(TrafficTrace)),
-  },
-  Closed,
-);
+export const MatchedPolicies = ListsByPolicyType({
+  HealthCheck,
+  ProxyTemplate,
+  TrafficLog,
+  TrafficPermission,
+  TrafficRoute,
+  TrafficTrace,
+});
 export type MatchedPolicies = Static<typeof MatchedPolicies>;
 
 /** Every candidate of an attachment, by type name, in decision order. */
-export const InspectionCandidates = Type.Object(
-  {
-    HealthCheck: Type.Optional(Type.Array(InspectionCandidate)),
-    ProxyTemplate: Type.Optional(Type.Array(InspectionCandidate)),
-    TrafficLog: Type.Optional(Type.Array(InspectionCandidate)),
-    TrafficPermission: Type.Optional(Type.Array(InspectionCandidate)),
-    TrafficRoute: Type.Optional(Type.Array(InspectionCandidate)),
-    TrafficTrace: Type.Optional(Type.Array(InspectionCandidate)),
-  },
-  Closed,
-);
+export const InspectionCandidates = ListsByPolicyType({
+  HealthCheck: InspectionCandidate,
+  ProxyTemplate: InspectionCandidate,
+  TrafficLog: InspectionCandidate,
+  TrafficPermission: InspectionCandidate,
+  TrafficRoute: InspectionCandidate,
+  TrafficTrace: InspectionCandidate,
+});
 export type InspectionCandidates = Static<typeof InspectionCandidates>;
 
 /** The route of an outbound: the winning TrafficRoute's `conf` verbatim, or the implicit default route. */
