@@ -3,7 +3,14 @@
  * once: the server builds them, the client checks and types them, kumactl
  * prints them.
  */
-import { Type, type Static, type TArray, type TOptional, type TSchema } from "@sinclair/typebox";
+import {
+  Type,
+  type Static,
+  type TArray,
+  type TOptional,
+  type TProperties,
+  type TSchema,
+} from "@sinclair/typebox";
 import { HealthCheck } from "../resources/health-check.js";
 import { ResourceList } from "../resources/list.js";
 import { ProxyTemplate } from "../resources/proxy-template.js";
@@ -72,81 +79,61 @@ export const EffectiveRoute = Type.Object(
 );
 export type EffectiveRoute = Static<typeof EffectiveRoute>;
 
+/**
+ * An item of an inspection: the attachment (`type`, and for all but the
+ * dataplane its `name` and `service`), what applies there, its effect, and
+ * with `?explain=true` the candidates.
+ */
+const InspectionItemOf = <T extends string, P extends TProperties, E extends TProperties>(
+  type: T,
+  attachment: P,
+  effective: E,
+) =>
+  Type.Object(
+    {
+      type: Type.Literal(type),
+      ...attachment,
+      matchedPolicies: MatchedPolicies,
+      effective: Type.Object(effective, Closed),
+      candidates: Type.Optional(InspectionCandidates),
+    },
+    Closed,
+  );
+
+const Named = { name: Type.String(), service: Type.String() };
+
 /** The dataplane as a whole: TrafficTrace and ProxyTemplate. */
-export const InspectionDataplaneItem = Type.Object(
+export const InspectionDataplaneItem = InspectionItemOf(
+  "dataplane",
+  {},
   {
-    type: Type.Literal("dataplane"),
-    matchedPolicies: MatchedPolicies,
-    effective: Type.Object(
-      {
-        /** The resolved tracing backend; null without a TrafficTrace or when its backend does not resolve. */
-        tracingBackend: Nullable(Type.String()),
-        /** The winning ProxyTemplate; null for the built-in default (`imports: [default-proxy]`). */
-        proxyTemplate: Nullable(Type.String()),
-      },
-      Closed,
-    ),
-    candidates: Type.Optional(InspectionCandidates),
+    /** The resolved tracing backend; null without a TrafficTrace or when its backend does not resolve. */
+    tracingBackend: Nullable(Type.String()),
+    /** The winning ProxyTemplate; null for the built-in default (`imports: [default-proxy]`). */
+    proxyTemplate: Nullable(Type.String()),
   },
-  Closed,
 );
 export type InspectionDataplaneItem = Static<typeof InspectionDataplaneItem>;
 
 /** One inbound (`IP:port:servicePort`): TrafficPermission. */
-export const InspectionInboundItem = Type.Object(
-  {
-    type: Type.Literal("inbound"),
-    name: Type.String(),
-    service: Type.String(),
-    matchedPolicies: MatchedPolicies,
-    effective: Type.Object(
-      {
-        /** Whether permissions are enforced (the mesh's mTLS). */
-        rbac: Type.Boolean(),
-        /** The peers the matched permissions allow, sorted; `*` is any peer, `[]` under RBAC is deny-all. */
-        allowedSources: Type.Array(Type.String()),
-      },
-      Closed,
-    ),
-    candidates: Type.Optional(InspectionCandidates),
-  },
-  Closed,
-);
+export const InspectionInboundItem = InspectionItemOf("inbound", Named, {
+  /** Whether permissions are enforced (the mesh's mTLS). */
+  rbac: Type.Boolean(),
+  /** The peers the matched permissions allow, sorted; `*` is any peer, `[]` under RBAC is deny-all. */
+  allowedSources: Type.Array(Type.String()),
+});
 export type InspectionInboundItem = Static<typeof InspectionInboundItem>;
 
 /** One outbound (`IP:port`): TrafficRoute and TrafficLog. */
-export const InspectionOutboundItem = Type.Object(
-  {
-    type: Type.Literal("outbound"),
-    name: Type.String(),
-    service: Type.String(),
-    matchedPolicies: MatchedPolicies,
-    effective: Type.Object(
-      {
-        route: EffectiveRoute,
-        /** The resolved log backend; null without a TrafficLog or when its backend does not resolve. */
-        logBackend: Nullable(Type.String()),
-      },
-      Closed,
-    ),
-    candidates: Type.Optional(InspectionCandidates),
-  },
-  Closed,
-);
+export const InspectionOutboundItem = InspectionItemOf("outbound", Named, {
+  route: EffectiveRoute,
+  /** The resolved log backend; null without a TrafficLog or when its backend does not resolve. */
+  logBackend: Nullable(Type.String()),
+});
 export type InspectionOutboundItem = Static<typeof InspectionOutboundItem>;
 
 /** One service reachable through the outbounds' routes: HealthCheck. */
-export const InspectionServiceItem = Type.Object(
-  {
-    type: Type.Literal("service"),
-    name: Type.String(),
-    service: Type.String(),
-    matchedPolicies: MatchedPolicies,
-    effective: Type.Object({}, Closed),
-    candidates: Type.Optional(InspectionCandidates),
-  },
-  Closed,
-);
+export const InspectionServiceItem = InspectionItemOf("service", Named, {});
 export type InspectionServiceItem = Static<typeof InspectionServiceItem>;
 
 /** One attachment of a dataplane with what applies there. */
