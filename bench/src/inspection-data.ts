@@ -12,7 +12,7 @@ export function inspectionMesh(name: string): Record<string, unknown> {
   return {
     type: "Mesh",
     name,
-    logging: { defaultBackend: "file1", backends: [{ name: "file1", file: { path: "/tmp/access.log" } }] },
+    logging: { defaultBackend: "file1", backends: [{ name: "file1", file: { path: "/var/log/access.log" } }] },
     tracing: { defaultBackend: "zipkin", backends: [{ name: "zipkin", zipkin: { url: "http://zipkin:9411/api/v2/spans" } }] },
   };
 }

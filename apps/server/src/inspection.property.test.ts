@@ -116,7 +116,7 @@ const worldArbitrary = fc
           mtls: { enabled: mtls, ca: { builtin: {} } },
           logging: {
             defaultBackend: "file1",
-            backends: [{ name: "file1", file: { path: "/tmp/a.log" } }],
+            backends: [{ name: "file1", file: { path: "/var/log/a.log" } }],
           },
         } as Body,
         dataplanes: dps as Body[],
