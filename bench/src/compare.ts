@@ -5,10 +5,11 @@
  */
 import { median } from "./load.js";
 
-/** A target on the ratio ours / baseline. */
+/** A target on the ratio ours / baseline, or with `absolute` on ours itself (in the row's unit). */
 export interface Target {
   readonly op: ">=" | "<=";
   readonly value: number;
+  readonly absolute?: boolean;
 }
 
 /** One line of the table. */
@@ -80,8 +81,9 @@ export function rowOf(options: {
   const baseline = median(options.samples.baseline);
   const ratio = ours / baseline;
   const target = options.target;
+  const judged = target?.absolute ? ours : ratio;
   const pass =
-    options.thresholds && target ? (target.op === ">=" ? ratio >= target.value : ratio <= target.value) : undefined;
+    options.thresholds && target ? (target.op === ">=" ? judged >= target.value : judged <= target.value) : undefined;
   return {
     id: options.id,
     operation: options.operation,

@@ -7,7 +7,7 @@ import { startRedisCluster, startRedisServer, type RedisCluster, type RedisServe
 import { closeIdleSockets, getText } from "./http-client.js";
 import { runLoad } from "./load.js";
 import { baselineScript, freePort, packageBin, startServer, type ServerProcess } from "./processes.js";
-import { seedInsightsViaApi, seedViaApi, seedViaStore, type Seeding } from "./seed.js";
+import { seedInsightsViaApi, seedInspectionViaApi, seedViaApi, seedViaStore, type Seeding } from "./seed.js";
 import type { Settings } from "./settings.js";
 
 /**
@@ -32,6 +32,8 @@ export const MESH = {
   whole: "whole",
   /** The keys many writers PUT at once. */
   contested: "contested",
+  /** Inspection: dataplanes and policies of every type. */
+  inspect: "inspect",
 } as const;
 
 /** The key prefix of our Redis store, and the hash of B-redis, in the same redis-server. */
@@ -152,6 +154,15 @@ export class BenchContext {
     return this.once(`seed-whole-${name}`, async () => {
       const server = await this.ours(name);
       this.record(name, await seedViaApi(server.url, MESH.whole, this.settings.sizes.whole, { insights: false }));
+      return server;
+    });
+  }
+
+  /** The inspection mesh: dataplanes and policies of every type. */
+  inspectionMesh(name: "memory" | "redis"): Promise<ServerProcess> {
+    return this.once(`seed-inspect-${name}`, async () => {
+      const server = await this.ours(name);
+      this.record(name, await seedInspectionViaApi(server.url, MESH.inspect, this.settings.sizes.inspection));
       return server;
     });
   }

@@ -1,7 +1,11 @@
 /** A small keep-alive HTTP client for seeding and fetching (not for measuring). */
 import http from "node:http";
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+// With a timeout set, Node's agent also honours the server's `Keep-Alive: timeout=5` hint and
+// drops an idle socket a second before the server closes it; without one it may reuse a socket
+// the server is closing (ECONNRESET), which the inspection benchmarks' rounds, idle for longer
+// than that between turns, ran into.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 60_000 });
 
 /** An answer: status and body text. */
 export interface Answer {

@@ -6,7 +6,7 @@
  *   node dist/run.js [--smoke] [--only=<id prefix>,...] [--profile] [--strict]
  *
  *   --smoke    tiny data, sub-second rounds, no thresholds (also BENCH_SMOKE=1)
- *   --only     only the benchmarks whose id starts with one of these (get, put/redis, contested-put, page, list-all, rss, cli, startup)
+ *   --only     only the benchmarks whose id starts with one of these (get, put/redis, contested-put, page, list-all, inspect, rss, cli, startup)
  *   --profile  run our servers with --cpu-prof; profiles go to bench/results/profiles/
  *   --strict   exit 1 when a target is missed
  */
@@ -21,6 +21,7 @@ import { BenchContext } from "./context.js";
 import { FULL, SMOKE } from "./settings.js";
 import { contestedWriteBenchmarks } from "./suites/contested-writes.js";
 import { httpBenchmarks } from "./suites/http-load.js";
+import { inspectionBenchmarks } from "./suites/inspection.js";
 import { processBenchmarks } from "./suites/processes.js";
 import { formatCpuTable, formatTable } from "./table.js";
 
@@ -43,7 +44,12 @@ const { values } = parseArgs({
 const smoke = values.smoke || ["1", "true"].includes(process.env.BENCH_SMOKE ?? "");
 const settings = smoke ? SMOKE : FULL;
 const only = values.only?.split(",").map((id) => id.trim()).filter(Boolean);
-const benchmarks: Benchmark[] = [...httpBenchmarks, ...contestedWriteBenchmarks, ...processBenchmarks].filter(
+const benchmarks: Benchmark[] = [
+  ...httpBenchmarks,
+  ...contestedWriteBenchmarks,
+  ...inspectionBenchmarks,
+  ...processBenchmarks,
+].filter(
   (benchmark) => !only || only.some((prefix) => benchmark.id.startsWith(prefix)),
 );
 if (benchmarks.length === 0) {
@@ -99,8 +105,9 @@ for (const row of rows) {
 }
 for (const failure of failures) log(`FAILED ${failure.id}: ${failure.error}`);
 for (const seeding of ctx.seedings) {
-  log(`seeded ${seeding.dataplanes} dataplanes + ${seeding.insights} insights in mesh ${seeding.mesh} of ours (${seeding.server}) ` +
-    `via the ${seeding.via} in ${seeding.seconds.toFixed(1)} s (${Math.round((seeding.dataplanes + seeding.insights) / seeding.seconds)}/s)`);
+  const policies = seeding.policies ?? 0;
+  log(`seeded ${seeding.dataplanes} dataplanes + ${seeding.insights} insights${policies ? ` + ${policies} policies` : ""} in mesh ${seeding.mesh} of ours (${seeding.server}) ` +
+    `via the ${seeding.via} in ${seeding.seconds.toFixed(1)} s (${Math.round((seeding.dataplanes + seeding.insights + policies) / seeding.seconds)}/s)`);
 }
 const judged = rows.filter((row) => row.pass !== undefined);
 const missed = judged.filter((row) => !row.pass);

@@ -13,6 +13,7 @@ import {
 import { createRedisStore } from "@kuma-ts/store";
 import { dataplane, dataplaneInsight, dataplanePath, INSIGHT_EVERY } from "./data.js";
 import { expectStatus, forEachConcurrently } from "./http-client.js";
+import { inspectionMesh, inspectionPolicies } from "./inspection-data.js";
 
 /** What a seeding did. */
 export interface Seeding {
@@ -21,6 +22,8 @@ export interface Seeding {
   readonly insights: number;
   /** The JSON text of the dataplanes as sent (PUT bodies), in bytes. */
   readonly dataplaneJsonBytes: number;
+  /** Policies of every type, when the seeding made them. */
+  readonly policies?: number;
   readonly seconds: number;
   readonly via: "api" | "store";
   /** Which of our servers. */
@@ -119,4 +122,24 @@ export async function seedViaStore(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The inspection mesh through the API: `dataplanes` dataplanes, the mesh's
+ * logging and tracing backends, then `policies` policies of every type.
+ */
+export async function seedInspectionViaApi(
+  apiUrl: string,
+  mesh: string,
+  sizes: { dataplanes: number; policies: number },
+): Promise<Seeding> {
+  const started = performance.now();
+  const seeding = await seedViaApi(apiUrl, mesh, sizes.dataplanes, { insights: false });
+  await expectStatus("PUT", `${apiUrl}/meshes/${mesh}`, JSON.stringify(inspectionMesh(mesh)), [200]);
+  const policies = inspectionPolicies(mesh, sizes.policies);
+  await forEachConcurrently(policies.length, API_CONCURRENCY, async (i) => {
+    const { path, body } = policies[i]!;
+    await expectStatus("PUT", apiUrl + path, JSON.stringify(body), [201]);
+  });
+  return { ...seeding, seconds: (performance.now() - started) / 1000, policies: policies.length };
 }

@@ -17,7 +17,11 @@ export interface Settings {
     readonly writes: number;
     /** The page size of the paging comparison (100). */
     readonly page: number;
+    /** The inspection mesh: its dataplanes (10,000) and its policies of each type (1,000). */
+    readonly inspection: { readonly dataplanes: number; readonly policies: number };
   };
+  /** How long one round of an inspection benchmark repeats its request, one at a time. */
+  readonly inspectionSeconds: number;
   /** GET and PUT throughput. */
   readonly throughput: LoadSettings;
   /** Paged lists: one connection, so that latency is service time. */
@@ -36,7 +40,15 @@ export interface Settings {
 export const FULL: Settings = {
   mode: "full",
   thresholds: true,
-  sizes: { small: 1_000, big: 100_000, whole: 10_000, writes: 1_000, page: 100 },
+  sizes: {
+    small: 1_000,
+    big: 100_000,
+    whole: 10_000,
+    writes: 1_000,
+    page: 100,
+    inspection: { dataplanes: 10_000, policies: 1_000 },
+  },
+  inspectionSeconds: 3,
   throughput: { connections: 10, seconds: 3 },
   latency: { connections: 1, seconds: 1.5 },
   wholeList: { connections: 1, seconds: 3 },
@@ -50,7 +62,8 @@ export const FULL: Settings = {
 export const SMOKE: Settings = {
   mode: "smoke",
   thresholds: false,
-  sizes: { small: 20, big: 200, whole: 100, writes: 20, page: 5 },
+  sizes: { small: 20, big: 200, whole: 100, writes: 20, page: 5, inspection: { dataplanes: 100, policies: 10 } },
+  inspectionSeconds: 0.2,
   throughput: { connections: 4, seconds: 0.25 },
   latency: { connections: 1, seconds: 0.2 },
   wholeList: { connections: 1, seconds: 0.2 },

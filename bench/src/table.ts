@@ -16,7 +16,7 @@ export function formatTable(rows: readonly Row[], thresholds: boolean): string {
     number(row.ours, row.unit),
     `${number(row.baseline, row.unit)} (${row.baselineName})`,
     row.ratio.toFixed(2),
-    row.target ? `${row.target.op === ">=" ? "≥" : "≤"} ${row.target.value}` : "info",
+    row.target ? `${row.target.op === ">=" ? "≥" : "≤"} ${row.target.value}${row.target.absolute ? ` ${row.unit}` : ""}` : "info",
     !thresholds || row.pass === undefined ? "—" : row.pass ? "pass" : "FAIL",
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => (line[i] as string).length)));

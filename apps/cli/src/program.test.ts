@@ -130,7 +130,14 @@ Usage:
   kumactl inspect [command]
 
 Available Commands:
-  dataplanes  Inspect Dataplanes
+  dataplane          Inspect Dataplane
+  dataplanes         Inspect Dataplanes
+  healthcheck        Inspect HealthCheck
+  proxytemplate      Inspect ProxyTemplate
+  traffic-log        Inspect TrafficLog
+  traffic-permission Inspect TrafficPermission
+  traffic-route      Inspect TrafficRoute
+  traffic-trace      Inspect TrafficTrace
 
 Flags:
   -h, --help            help for inspect

@@ -17,6 +17,7 @@ import { unrouted } from "./http/unrouted.js";
 import { instrumentStore } from "./observability/instrumented-store.js";
 import { createMetrics, type ServerMetrics } from "./observability/metrics.js";
 import { infoRoutes } from "./routes/info.js";
+import { inspectionRoutes } from "./routes/inspection.js";
 import { overviewRoutes } from "./routes/overview.js";
 import { resourceRoutes } from "./routes/resources.js";
 
@@ -46,6 +47,7 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
     ...infoRoutes(config),
     ...resourceRoutes({ store, maxRequestBodyBytes: config.apiServer.maxRequestBodyBytes }),
     ...overviewRoutes(store),
+    ...inspectionRoutes(store),
   ]);
   const readOnly = config.apiServer.readOnly;
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type KumaClient } from "./client.js";
 import { ApiError } from "./errors.js";
 import { startControlPlane, type TestControlPlane } from "@kuma-ts/test-servers";
+import { failure } from "./test-support/failure.js";
 
 const EXAMPLES = new URL("../../../examples/", import.meta.url);
 
@@ -26,15 +27,6 @@ async function example(file: string): Promise<Resource> {
 function withoutTimes(resource: Resource): Record<string, unknown> {
   const { creationTime: _c, modificationTime: _m, ...rest } = toWire(resource);
   return rest;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to fail");
 }
 
 let controlPlane: TestControlPlane;

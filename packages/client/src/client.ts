@@ -1,12 +1,22 @@
 /** The client factory: typed methods for every resource type, plus the API's other endpoints. */
-import type { Catalog, DataplaneOverview, ResourceType } from "@kuma-ts/model";
+import type {
+  Catalog,
+  DataplaneInspection,
+  DataplaneOverview,
+  PolicyDataplanesItem,
+  PolicyType,
+  ResourceType,
+} from "@kuma-ts/model";
 import { createResourceClient, type PageOptions, type ResourceClient } from "./resource-client.js";
 import {
   catalogFrom,
   indexFrom,
+  inspectionFrom,
   objectBody,
   overviewFrom,
   pageFrom,
+  pagesOf,
+  policyDataplanesItemFrom,
   type IndexInfo,
   type Page,
 } from "./responses.js";
@@ -34,6 +44,21 @@ export interface DataplaneOverviewQuery extends PageOptions {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** Which dataplane to inspect. */
+export interface DataplaneInspectionQuery {
+  readonly mesh: string;
+  readonly name: string;
+  /** Add every attachment's candidates in decision order, with their ranks (`?explain=true`). */
+  readonly explain?: boolean;
+}
+
+/** Which policy's dataplanes: its type (a policy type of the registry), mesh and name, plus paging. */
+export interface PolicyDataplanesQuery extends PageOptions {
+  readonly type: PolicyType;
+  readonly mesh: string;
+  readonly name: string;
+}
+
 /** A client of one control plane. */
 export interface KumaClient {
   /** The typed methods of one resource type, e.g. `client.resources(DataplaneType).list({ mesh: "default" })`. */
@@ -51,6 +76,17 @@ export interface KumaClient {
     readonly mesh: string;
     readonly name: string;
   }): Promise<DataplaneOverview>;
+  /**
+   * Every attachment of a dataplane with the policies that apply there and
+   * their effect; a missing dataplane is an ApiError with status 404.
+   */
+  inspectDataplane(query: DataplaneInspectionQuery): Promise<DataplaneInspection>;
+  /** One page of the dataplanes a policy applies to (all of them when `size` is absent); a missing policy is a 404. */
+  policyDataplanes(query: PolicyDataplanesQuery): Promise<Page<PolicyDataplanesItem>>;
+  /** Every page of the dataplanes a policy applies to, one request per page. */
+  policyDataplanePages(
+    query: PolicyDataplanesQuery,
+  ): AsyncIterableIterator<Page<PolicyDataplanesItem>>;
 }
 
 /** The default per-request timeout. */
@@ -74,6 +110,14 @@ export function createClient(options: ClientOptions): KumaClient {
   });
   const resourceClients = new Map<ResourceType, ResourceClient<ResourceType>>();
   const overviewsPath = (mesh: string) => `/meshes/${encodeURIComponent(mesh)}/dataplanes+insights`;
+  const policyDataplanes = async (query: PolicyDataplanesQuery) => {
+    const response = await transport({
+      method: "GET",
+      path: `/meshes/${encodeURIComponent(query.mesh)}/${query.type.path}/${encodeURIComponent(query.name)}/dataplanes`,
+      query: { size: query.size, offset: query.offset },
+    });
+    return pageFrom(response, (value, path) => policyDataplanesItemFrom(response, value, path));
+  };
 
   return {
     resources<T extends ResourceType>(type: T): ResourceClient<T> {
@@ -109,5 +153,16 @@ export function createClient(options: ClientOptions): KumaClient {
       });
       return overviewFrom(response);
     },
+    async inspectDataplane(query) {
+      const response = await transport({
+        method: "GET",
+        path: `/meshes/${encodeURIComponent(query.mesh)}/dataplanes/${encodeURIComponent(query.name)}/policies`,
+        query: { explain: query.explain ? "true" : undefined },
+      });
+      return inspectionFrom(response);
+    },
+    policyDataplanes,
+    policyDataplanePages: (query) =>
+      pagesOf((offset) => policyDataplanes({ ...query, offset }), query.offset),
   };
 }

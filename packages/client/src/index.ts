@@ -8,7 +8,13 @@
  * const { items } = await kuma.resources(DataplaneType).list({ mesh: "default" });
  */
 export { createClient, DEFAULT_TIMEOUT_MS } from "./client.js";
-export type { ClientOptions, DataplaneOverviewQuery, KumaClient } from "./client.js";
+export type {
+  ClientOptions,
+  DataplaneInspectionQuery,
+  DataplaneOverviewQuery,
+  KumaClient,
+  PolicyDataplanesQuery,
+} from "./client.js";
 export { ApiError, InvalidResponseError, KumaClientError, NetworkError } from "./errors.js";
 export type { ClientErrorCode } from "./errors.js";
 export type {

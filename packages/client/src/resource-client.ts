@@ -4,7 +4,7 @@
  * type takes `{ name }`; the types follow from the resource's own shape.
  */
 import { encodeWire, type ResourceOf, type ResourceType } from "@kuma-ts/model";
-import { pageFrom, resourceFrom, type Page } from "./responses.js";
+import { pageFrom, pagesOf, resourceFrom, type Page } from "./responses.js";
 import type { Transport } from "./transport.js";
 
 /** Whether a registry entry's resources carry a `mesh` (true) or are global (false). */
@@ -113,17 +113,10 @@ export function createResourceClient<T extends ResourceType>(
     return pageFrom(response, decodeItem(response));
   };
 
-  async function* pages(
+  const pages = (
     options: { mesh?: string } & PageOptions = {},
-  ): AsyncIterableIterator<Page<ResourceOf<T>>> {
-    let offset = options.offset;
-    for (;;) {
-      const page = await list({ ...options, offset });
-      yield page;
-      if (page.nextOffset === undefined) return;
-      offset = page.nextOffset;
-    }
-  }
+  ): AsyncIterableIterator<Page<ResourceOf<T>>> =>
+    pagesOf((offset) => list({ ...options, offset }), options.offset);
 
   async function* listAll(
     options: { mesh?: string } & PageOptions = {},

@@ -6,10 +6,14 @@
 import {
   DataplaneOverview,
   ResourceDecodeError,
+  decodeDataplaneInspection,
+  decodePolicyDataplanesItem,
   decodeResource,
   decodeWire,
   type Catalog,
   type Cause,
+  type DataplaneInspection,
+  type PolicyDataplanesItem,
   type ResourceOf,
   type ResourceType,
 } from "@kuma-ts/model";
@@ -62,6 +66,33 @@ export function overviewFrom(
     if (causes.length > 0) throw new ResourceDecodeError("invalid", causes);
     return overview;
   });
+}
+
+/** Decodes the inspection of a dataplane (its matched policies with the codec, the rest by its schema). */
+export function inspectionFrom(response: TransportResponse): DataplaneInspection {
+  return decoded(response, "", () => decodeDataplaneInspection(response.body));
+}
+
+/** Decodes one item of the dataplanes a policy applies to. */
+export function policyDataplanesItemFrom(
+  response: TransportResponse,
+  value: unknown,
+  path: string,
+): PolicyDataplanesItem {
+  return decoded(response, path, () => decodePolicyDataplanesItem(value));
+}
+
+/** Every page from `fetchPage`, following `nextOffset` from `offset` (one request per page). */
+export async function* pagesOf<R>(
+  fetchPage: (offset: string | undefined) => Promise<Page<R>>,
+  offset: string | undefined,
+): AsyncIterableIterator<Page<R>> {
+  for (;;) {
+    const page = await fetchPage(offset);
+    yield page;
+    if (page.nextOffset === undefined) return;
+    offset = page.nextOffset;
+  }
 }
 
 /** Checks the list envelope and decodes every item with `decodeItem`. */

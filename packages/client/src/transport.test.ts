@@ -9,6 +9,7 @@ import {
   type ScriptedAnswer,
   type ScriptedServer,
 } from "@kuma-ts/test-servers";
+import { failure } from "./test-support/failure.js";
 
 let server: ScriptedServer | undefined;
 afterEach(async () => {
@@ -28,15 +29,6 @@ const json = (status: number, body: unknown, headers?: Record<string, string>): 
   body: JSON.stringify(body),
   headers,
 });
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("the response handler", () => {
   it("turns a Kuma error body into an ApiError with status, title, details and causes", async () => {

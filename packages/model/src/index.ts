@@ -64,3 +64,5 @@ export { formatTimestamp, parseTimestamp, timestampOf, timestampToMillis } from 
 export type { PreciseTime } from "./codec/timestamp.js";
 
 export * from "./config/index.js";
+
+export * from "./inspection/index.js";

@@ -1,14 +1,32 @@
-/** `kumactl inspect dataplanes [--tag k=v ...]`: dataplanes with the status of their xDS subscriptions. */
-import { DataplaneOverview, encodeWire } from "@kuma-ts/model";
+/**
+ * `kumactl inspect dataplanes [--tag k=v ...]`: dataplanes with the status
+ * of their xDS subscriptions; `kumactl inspect dataplane NAME`: the policies
+ * that apply to one; `kumactl inspect <policy type> NAME`: where a policy applies.
+ */
+import {
+  DataplaneOverview,
+  encodeWire,
+  policyTypes,
+  type AnyResourceType,
+  type PolicyType,
+} from "@kuma-ts/model";
 import type { KumactlCommand } from "../command.js";
 import { requesting } from "../errors.js";
 import { keyValueFlag } from "../flags.js";
+import { renderDataplaneInspection, renderPolicyDataplanes } from "../output/inspection.js";
+import { renderJson, renderYaml, type OutputFormat } from "../output/printers.js";
 import { dataplaneStatus } from "../output/status.js";
 import { renderTags } from "../output/tags.js";
 import type { KumactlDependencies } from "../run-context.js";
 import { defineCommand, defineGroup, onRun } from "./define.js";
 import { outputFlag } from "./get.js";
 import { printPage } from "./print.js";
+import { kumactlTypes, type KumactlType } from "./registry-types.js";
+
+/** The policy types, with their kumactl names. */
+const policyCommandTypes = kumactlTypes.filter((type): type is KumactlType & PolicyType =>
+  (policyTypes as readonly AnyResourceType[]).includes(type),
+);
 
 const HEADERS = [
   "MESH",
@@ -64,4 +82,48 @@ export function addInspectCommands(root: KumactlCommand, deps: KumactlDependenci
       wire: (overview) => encodeWire(DataplaneOverview, overview),
     });
   });
+
+  const dataplane = defineCommand(inspect, {
+    name: "dataplane",
+    use: "NAME",
+    short: "Inspect Dataplane",
+    long: "Inspect Dataplane: the policies that apply at each of its attachments.",
+  });
+  onRun(dataplane, deps, { args: { exactly: 1 } }, async (context, [name]) => {
+    const format = context.outputFormat();
+    const client = await context.client();
+    const inspection = await requesting(`failed to inspect Dataplane ${JSON.stringify(name)}`, () =>
+      client.inspectDataplane({ mesh: context.mesh, name: name! }),
+    );
+    context.out(await rendered(format, inspection, renderDataplaneInspection));
+  });
+
+  for (const type of policyCommandTypes) {
+    const policy = defineCommand(inspect, {
+      name: type.kumactl.singular,
+      use: "NAME",
+      short: `Inspect ${type.name}`,
+      long: `Inspect ${type.name}: the data plane proxies it applies to, and where.`,
+    });
+    onRun(policy, deps, { args: { exactly: 1 } }, async (context, [name]) => {
+      const format = context.outputFormat();
+      const client = await context.client();
+      const page = await requesting(`failed to inspect ${type.name} ${JSON.stringify(name)}`, () =>
+        client.policyDataplanes({ type, mesh: context.mesh, name: name! }),
+      );
+      const body = { total: page.total, items: page.items, next: page.next };
+      context.out(await rendered(format, body, (all) => renderPolicyDataplanes(all.items)));
+    });
+  }
+}
+
+/** The text of an answer for `-o`: its own text for `table`, else the body as JSON or YAML. */
+async function rendered<T>(
+  format: OutputFormat,
+  body: T,
+  asText: (body: T) => string,
+): Promise<string> {
+  if (format === "json") return renderJson(body);
+  if (format === "yaml") return renderYaml(body);
+  return asText(body);
 }

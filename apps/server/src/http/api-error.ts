@@ -10,6 +10,8 @@ export const Title = {
   retrieve: "Could not retrieve a resource",
   retrieveList: "Could not retrieve resources",
   retrieveOverview: "Could not retrieve a dataplane overview",
+  inspectDataplane: "Could not inspect a dataplane",
+  inspectPolicy: "Could not inspect a policy",
   process: "Could not process a resource",
   create: "Could not create a resource",
   update: "Could not update a resource",

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { isInboundInterface, isIpAddress, isOutboundInterface, isPortNumber, splitHostPort } from "./addresses.js";
+import {
+  isInboundInterface,
+  isIpAddress,
+  isOutboundInterface,
+  isPortNumber,
+  parseInboundInterface,
+  parseOutboundInterface,
+  splitHostPort,
+} from "./addresses.js";
 
 describe("isIpAddress", () => {
   it.each([
@@ -90,6 +98,19 @@ describe("legacy interfaces", () => {
 
   it("accepts outbound [IP]:PORT where the IP is optional", () => {
     expect(["127.0.0.1:9090", ":9090", "[::1]:8080"].map(isOutboundInterface)).toEqual([true, true, true]);
+  });
+
+  it("parses inbound interfaces into the dataplane's IP and port and the workload's port", () => {
+    expect(parseInboundInterface("192.168.0.100:09090:8080")).toEqual({ ip: "192.168.0.100", port: 9090, servicePort: 8080 });
+    expect(parseInboundInterface("[2001:db8::1]:7070:6060")).toEqual({ ip: "2001:db8::1", port: 7070, servicePort: 6060 });
+    expect(parseInboundInterface("192.168.0.100:9090")).toBeUndefined();
+  });
+
+  it("parses outbound interfaces, binding those without an IP to 127.0.0.1", () => {
+    expect(parseOutboundInterface(":10001")).toEqual({ ip: "127.0.0.1", port: 10001 });
+    expect(parseOutboundInterface("10.0.0.1:9090")).toEqual({ ip: "10.0.0.1", port: 9090 });
+    expect(parseOutboundInterface("[::1]:8080")).toEqual({ ip: "::1", port: 8080 });
+    expect(parseOutboundInterface(":0")).toBeUndefined();
   });
 
   it.each(["9090", "localhost:9090", "127.0.0.1:", ":0", "::1:8080", "[]:8080"])("rejects outbound %j", (text) => {

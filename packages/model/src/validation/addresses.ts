@@ -64,24 +64,58 @@ export function isPortNumber(text: string): boolean {
   return port >= 1 && port <= 65535;
 }
 
+/** A legacy inbound `interface` parsed: the dataplane's IP and port, and the workload's port. */
+export interface InboundInterface {
+  readonly ip: string;
+  readonly port: number;
+  readonly servicePort: number;
+}
+
+/** A legacy outbound `interface` parsed: where the dataplane listens for the service. */
+export interface OutboundInterface {
+  readonly ip: string;
+  readonly port: number;
+}
+
+/** The IP an outbound `interface` without one (`:9090`) binds to. */
+export const DEFAULT_OUTBOUND_IP = "127.0.0.1";
+
+/** A legacy inbound `interface` (`IP:DATAPLANE_PORT:WORKLOAD_PORT`, IPv6 in brackets), or undefined when it does not parse. */
+export function parseInboundInterface(text: string): InboundInterface | undefined {
+  const workloadColon = text.lastIndexOf(":");
+  if (workloadColon < 0) return undefined;
+  const dataplane = splitHostPort(text.slice(0, workloadColon));
+  const servicePort = text.slice(workloadColon + 1);
+  if (
+    dataplane === undefined ||
+    !isIpAddress(dataplane.host) ||
+    !isPortNumber(dataplane.port) ||
+    !isPortNumber(servicePort)
+  ) {
+    return undefined;
+  }
+  return { ip: dataplane.host, port: Number(dataplane.port), servicePort: Number(servicePort) };
+}
+
 /** Whether a legacy inbound `interface` parses as `IP:DATAPLANE_PORT:WORKLOAD_PORT` (IPv6 in brackets). */
 export function isInboundInterface(text: string): boolean {
-  const workloadColon = text.lastIndexOf(":");
-  if (workloadColon < 0) return false;
-  const dataplane = splitHostPort(text.slice(0, workloadColon));
-  return (
-    dataplane !== undefined &&
-    isIpAddress(dataplane.host) &&
-    isPortNumber(dataplane.port) &&
-    isPortNumber(text.slice(workloadColon + 1))
-  );
+  return parseInboundInterface(text) !== undefined;
+}
+
+/** A legacy outbound `interface` (`[IP]:DATAPLANE_PORT`; `:9090` binds to 127.0.0.1), or undefined when it does not parse. */
+export function parseOutboundInterface(text: string): OutboundInterface | undefined {
+  const colon = text.lastIndexOf(":");
+  if (colon < 0) return undefined;
+  if (colon === 0) {
+    const port = text.slice(1);
+    return isPortNumber(port) ? { ip: DEFAULT_OUTBOUND_IP, port: Number(port) } : undefined;
+  }
+  const parts = splitHostPort(text);
+  if (parts === undefined || !isIpAddress(parts.host) || !isPortNumber(parts.port)) return undefined;
+  return { ip: parts.host, port: Number(parts.port) };
 }
 
 /** Whether a legacy outbound `interface` parses as `[IP]:DATAPLANE_PORT` (`:9090` binds to 127.0.0.1). */
 export function isOutboundInterface(text: string): boolean {
-  const colon = text.lastIndexOf(":");
-  if (colon < 0) return false;
-  if (colon === 0) return isPortNumber(text.slice(1));
-  const parts = splitHostPort(text);
-  return parts !== undefined && isIpAddress(parts.host) && isPortNumber(parts.port);
+  return parseOutboundInterface(text) !== undefined;
 }

@@ -1,0 +1,106 @@
+/**
+ * Inspection (inspection.md §2, §3): which policies apply to a dataplane,
+ * and where a policy applies. The model decides; these handlers read what
+ * is stored now (nothing is kept across requests, so a write is visible to
+ * the next inspection on any replica) and write the answer.
+ */
+import {
+  DataplaneType,
+  MeshType,
+  TrafficRouteType,
+  inspectDataplane,
+  policyAttachments,
+  policyTypes,
+  type MeshPolicies,
+  type PolicyAttachment,
+  type PolicyRivals,
+  type PolicyType,
+} from "@kuma-ts/model";
+import type { ResourceStore } from "@kuma-ts/store";
+import { checkAccept } from "../http/accept.js";
+import { notFound, Title } from "../http/api-error.js";
+import type { Handler } from "../http/context.js";
+import type { RouteDefinition } from "../http/routing.js";
+import { nextPageUrl, parsePageRequest } from "./paging.js";
+import { writeJson, writeList } from "./respond.js";
+import { couldExist } from "./url-names.js";
+
+/** `…/dataplanes/{name}/policies`, and `…/{collection}/{name}/dataplanes` for every policy type. */
+export function inspectionRoutes(store: ResourceStore): RouteDefinition[] {
+  return [
+    {
+      template: "/meshes/{mesh}/dataplanes/{name}/policies",
+      handlers: { GET: dataplanePoliciesHandler(store) },
+    },
+    ...policyTypes.map((type) => ({
+      template: `/meshes/{mesh}/${type.path}/{name}/dataplanes`,
+      handlers: { GET: policyDataplanesHandler(type, store) },
+    })),
+  ];
+}
+
+function dataplanePoliciesHandler(store: ResourceStore): Handler {
+  return async (ctx) => {
+    ctx.state.operation = Title.inspectDataplane;
+    checkAccept(ctx.get("Accept"));
+    const { mesh = "", name = "" } = ctx.params;
+    if (!couldExist(mesh, name)) throw notFound(Title.inspectDataplane);
+    // All reads at once: one round trip to Redis rather than one per read.
+    const [dataplane, meshResource, ...lists] = await Promise.all([
+      store.get(DataplaneType, mesh, name),
+      store.get(MeshType, undefined, mesh),
+      ...policyTypes.map((type) => store.list(type, mesh)),
+    ]);
+    if (!dataplane) throw notFound(Title.inspectDataplane);
+    const policies = Object.fromEntries(
+      policyTypes.map((type, i) => [type.name, lists[i]!.items.map((item) => item.resource)]),
+    ) as unknown as MeshPolicies;
+    const inspection = inspectDataplane({
+      dataplane: dataplane.resource,
+      mesh: meshResource?.resource,
+      policies,
+      explain: ctx.query.explain === "true",
+    });
+    writeJson(ctx, 200, JSON.stringify(inspection));
+  };
+}
+
+function policyDataplanesHandler(type: PolicyType, store: ResourceStore): Handler {
+  // A HealthCheck applies to the services the routes reach: its rivals include the mesh's routes.
+  const rivalTypes: PolicyType[] = type.name === "HealthCheck" ? [type, TrafficRouteType] : [type];
+  return async (ctx) => {
+    ctx.state.operation = Title.inspectPolicy;
+    checkAccept(ctx.get("Accept"));
+    const page = parsePageRequest(ctx.query);
+    const { mesh = "", name = "" } = ctx.params;
+    if (!couldExist(mesh, name)) throw notFound(Title.inspectPolicy);
+    const [policy, ...lists] = await Promise.all([
+      store.get(type, mesh, name),
+      ...rivalTypes.map((rival) => store.list(rival, mesh)),
+    ]);
+    if (!policy) throw notFound(Title.inspectPolicy);
+    const rivals = Object.fromEntries(
+      rivalTypes.map((rival, i) => [rival.name, lists[i]!.items.map((item) => item.resource)]),
+    ) as PolicyRivals;
+    const where = policyAttachments(policy.resource, rivals);
+    // Every dataplane is evaluated (the total needs them all); the page keeps the attachments of its own.
+    const attachments = new Map<string, PolicyAttachment[]>();
+    const result = await store.list(DataplaneType, mesh, {
+      ...page,
+      filter: (dataplane) => {
+        const found = where(dataplane);
+        if (found.length > 0) attachments.set(dataplane.name, found);
+        return found.length > 0;
+      },
+    });
+    const items = result.items.map(({ resource: dataplane }) =>
+      JSON.stringify({
+        dataplane: { mesh: dataplane.mesh, name: dataplane.name },
+        attachments: attachments.get(dataplane.name),
+      }),
+    );
+    const next =
+      result.nextOffset === undefined ? null : nextPageUrl(ctx, result.nextOffset, page.size);
+    writeList(ctx, result.total, items, next);
+  };
+}
