@@ -4,7 +4,7 @@
  * `Error: ...` lines and exit statuses (kumactl.md §1, §4).
  */
 import { CommanderError } from "commander";
-import { ApiError } from "@kuma-ts/client";
+import { ApiError, NetworkError } from "@kuma-ts/client";
 import { KumactlCommand } from "./command.js";
 import { addApplyCommand } from "./commands/apply.js";
 import { addConfigCommands } from "./commands/config.js";
@@ -120,6 +120,14 @@ function describeError(error: unknown): string {
     if (failure instanceof ApiError && failure.isKumaError) {
       const causes = failure.causes.map((cause) => `\n* ${cause.field}: ${cause.message}`).join("");
       return `Error: ${failure.title} (${failure.details})${causes}\n`;
+    }
+    if (failure instanceof NetworkError) {
+      const { name, url } = error.controlPlane;
+      return (
+        `Error: ${error.message}\n` +
+        `The Control Plane ${JSON.stringify(name)} at ${url} did not answer. ` +
+        "Check its address with `kumactl config control-planes list`.\n"
+      );
     }
     return `Error: ${error.message}\n`;
   }

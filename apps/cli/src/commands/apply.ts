@@ -3,7 +3,7 @@ import { toWire } from "@kuma-ts/model";
 import { checkDocuments, substituteVariables } from "../apply/documents.js";
 import { readSources } from "../apply/sources.js";
 import type { KumactlCommand } from "../command.js";
-import { CliError, requesting } from "../errors.js";
+import { CliError } from "../errors.js";
 import { boolFlag, keyValueFlag, stringFlag } from "../flags.js";
 import { renderYaml } from "../output/printers.js";
 import type { KumactlDependencies } from "../run-context.js";
@@ -39,10 +39,10 @@ export function addApplyCommand(root: KumactlCommand, deps: KumactlDependencies)
       context.out(rendered.join("---\n"));
       return;
     }
-    const client = await context.client();
     for (const { type, resource } of documents) {
-      await requesting(`failed to apply ${type.name} ${JSON.stringify(resource.name)}`, () =>
-        client.resources(type).put(resource as never),
+      await context.request(
+        `failed to apply ${type.name} ${JSON.stringify(resource.name)}`,
+        (client) => client.resources(type).put(resource as never),
       );
     }
   });

@@ -1,7 +1,7 @@
 /** `kumactl delete TYPE NAME`. */
 import { ApiError } from "@kuma-ts/client";
 import type { KumactlCommand } from "../command.js";
-import { CliError, requesting } from "../errors.js";
+import { CliError } from "../errors.js";
 import type { KumactlDependencies } from "../run-context.js";
 import { defineCommand, onRun } from "./define.js";
 import { typesForMessages } from "./registry-types.js";
@@ -20,17 +20,19 @@ export function addDeleteCommand(root: KumactlCommand, deps: KumactlDependencies
       const allowed = types.map((t) => t.kumactl.singular).join(", ");
       throw new CliError(`unknown TYPE: ${typeName}. Allowed values: ${allowed}`);
     }
-    const client = await context.client();
-    await requesting(`failed to delete ${type.name} ${JSON.stringify(name)}`, async () => {
-      try {
-        await client.resources(type).delete({ mesh: context.mesh, name: name! });
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) {
-          throw new CliError(`there is no ${type.name} with name ${JSON.stringify(name)}`);
+    await context.request(
+      `failed to delete ${type.name} ${JSON.stringify(name)}`,
+      async (client) => {
+        try {
+          await client.resources(type).delete({ mesh: context.mesh, name: name! });
+        } catch (error) {
+          if (error instanceof ApiError && error.status === 404) {
+            throw new CliError(`there is no ${type.name} with name ${JSON.stringify(name)}`);
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      },
+    );
     context.err(`deleted ${type.name} ${JSON.stringify(name)}\n`);
   });
 }

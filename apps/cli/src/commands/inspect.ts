@@ -1,7 +1,6 @@
 /** `kumactl inspect dataplanes [--tag k=v ...]`: dataplanes with the status of their xDS subscriptions. */
 import { DataplaneOverview, encodeWire } from "@kuma-ts/model";
 import type { KumactlCommand } from "../command.js";
-import { requesting } from "../errors.js";
 import { keyValueFlag } from "../flags.js";
 import { dataplaneStatus } from "../output/status.js";
 import { renderTags } from "../output/tags.js";
@@ -42,8 +41,7 @@ export function addInspectCommands(root: KumactlCommand, deps: KumactlDependenci
     const format = context.outputFormat();
     const now = context.nowNanos();
     const { tag } = dataplanes.opts<{ tag: Record<string, string> }>();
-    const client = await context.client();
-    const page = await requesting("failed to list Dataplanes", () =>
+    const page = await context.request("failed to list Dataplanes", (client) =>
       client.dataplaneOverviews({ mesh: context.mesh, tags: tag }),
     );
     await printPage(context, format, page, {
