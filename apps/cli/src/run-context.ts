@@ -50,7 +50,7 @@ export interface KumactlDependencies {
 }
 
 /** The log levels `--log-level` accepts. */
-const LOG_LEVELS = ["off", "info", "debug"];
+export const LOG_LEVELS = ["off", "info", "debug"];
 
 /** One run of one command. */
 export class RunContext {

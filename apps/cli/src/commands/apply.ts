@@ -3,6 +3,7 @@ import { toWire } from "@kuma-ts/model";
 import { checkDocuments, substituteVariables } from "../apply/documents.js";
 import { readSources } from "../apply/sources.js";
 import type { KumactlCommand } from "../command.js";
+import { filePaths } from "../completion/completions.js";
 import { CliError } from "../errors.js";
 import { boolFlag, keyValueFlag, stringFlag } from "../flags.js";
 import { renderYaml } from "../output/printers.js";
@@ -15,7 +16,12 @@ export function addApplyCommand(root: KumactlCommand, deps: KumactlDependencies)
     short: "Create or modify Kuma resources",
     long: "Create or modify Kuma resources.",
   });
-  stringFlag(apply, { short: "f", long: "file", usage: "Path to file to apply" });
+  stringFlag(apply, {
+    short: "f",
+    long: "file",
+    usage: "Path to file to apply",
+    complete: filePaths,
+  });
   keyValueFlag(apply, { short: "v", long: "var", usage: "Variable to replace in configuration" });
   boolFlag(apply, {
     long: "dry-run",

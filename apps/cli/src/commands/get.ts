@@ -2,8 +2,10 @@
 import { ApiError } from "@kuma-ts/client";
 import { toWire, type Resource } from "@kuma-ts/model";
 import type { KumactlCommand } from "../command.js";
+import { namesOf, oneOf } from "../completion/completions.js";
 import { CliError } from "../errors.js";
 import { intFlag, stringFlag } from "../flags.js";
+import { OUTPUT_FORMATS } from "../output/printers.js";
 import { tableFor } from "../output/resource-tables.js";
 import type { KumactlDependencies } from "../run-context.js";
 import { defineCommand, defineGroup, onRun } from "./define.js";
@@ -17,6 +19,7 @@ export function outputFlag(command: KumactlCommand): void {
     long: "output",
     usage: "output format: one of table|yaml|json",
     defaultValue: "table",
+    complete: oneOf(OUTPUT_FORMATS),
   });
 }
 
@@ -65,6 +68,7 @@ export function addGetCommands(root: KumactlCommand, deps: KumactlDependencies):
     const one = defineCommand(get, {
       name: type.kumactl.singular,
       use: "NAME",
+      completeArgs: [namesOf(type)],
       short: `Show a single ${type.name} resource`,
       long: `Show a single ${type.name} resource.`,
     });
