@@ -4,6 +4,7 @@
  * starts fast. Build information for `kumactl version -a` is injected here.
  */
 import { execFileSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +34,21 @@ const buildInfo = {
   buildDate: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
 };
 
+/** `import text from "./file?raw"` (as vite reads it in the tests): the file's content as a string. */
+const rawText = {
+  name: "raw-text",
+  setup(build) {
+    build.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: path.resolve(args.resolveDir, args.path.slice(0, -"?raw".length)),
+      namespace: "raw-text",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "raw-text" }, async (args) => ({
+      contents: await readFile(args.path, "utf8"),
+      loader: "text",
+    }));
+  },
+};
+
 await build({
   entryPoints: [path.join(packageDir, "src", "main.ts")],
   outfile,
@@ -52,5 +68,6 @@ await build({
     js: 'import { createRequire as __kumactlRequire } from "node:module"; const require = __kumactlRequire(import.meta.url);',
   },
   define: { __KUMACTL_BUILD_INFO__: JSON.stringify(buildInfo) },
+  plugins: [rawText],
   logLevel: "warning",
 });

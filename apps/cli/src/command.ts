@@ -8,11 +8,15 @@
  * minor version, and the CLI tests cover every one of them).
  */
 import { Command, type Option } from "commander";
+import type { ArgumentCompletion } from "./completion/completions.js";
 import { UnknownCommandError, UsageError } from "./errors.js";
+import { scanArgs } from "./scan-args.js";
 
 export class KumactlCommand extends Command {
   /** The arguments part of the usage line (`TYPE NAME`), like cobra's `Use` after the name. */
   useArgs = "";
+  /** What each positional argument completes to in the shell, in order (see completion/completions.ts). */
+  completeArgs: readonly ArgumentCompletion[] = [];
 
   override createCommand(name?: string): KumactlCommand {
     return new KumactlCommand(name);
@@ -34,34 +38,11 @@ export class KumactlCommand extends Command {
     // The flag without its value is necessarily the last argument; it says which spelling was used.
     const args = this.rootArgs();
     const last = args.at(-1) ?? "";
-    const target = this.commandOf(args);
+    const target = scanArgs(this.root(), args).command;
     if (last.startsWith("--") || !option.short) {
       throw new UsageError(`flag needs an argument: ${option.long ?? last}`, target);
     }
     throw new UsageError(`flag needs an argument: '${option.short.slice(1)}' in ${last}`, target);
-  }
-
-  /** The command the arguments name, found the way cobra finds it: subcommand names, skipping flags and their values. */
-  private commandOf(args: readonly string[]): KumactlCommand {
-    let current: KumactlCommand = this.root();
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i]!;
-      if (arg.startsWith("-")) {
-        if (!arg.includes("=") && this.takesValue(current, arg)) i++;
-        continue;
-      }
-      const sub = current.commands.find((c) => c.name() === arg);
-      if (sub instanceof KumactlCommand) current = sub;
-    }
-    return current;
-  }
-
-  private takesValue(command: Command, flag: string): boolean {
-    for (let c: Command | null = command; c; c = c.parent) {
-      const option = c.options.find((o) => o.long === flag || o.short === flag);
-      if (option) return option.required || option.optional;
-    }
-    return false;
   }
 
   private root(): KumactlCommand {

@@ -3,7 +3,8 @@
  * needs to print `Error: ...` the way kumactl does; only it prints them.
  */
 import type { Command } from "commander";
-import { KumaClientError } from "@kuma-ts/client";
+import type { KumaClientError } from "@kuma-ts/client";
+import type { ControlPlane } from "./kumactl-config/config.js";
 
 /** A failure printed as `Error: <message>` (exit status 1). */
 export class CliError extends Error {
@@ -32,24 +33,18 @@ export class UnknownCommandError extends CliError {
   }
 }
 
-/** A call to the control plane failed; `context` says what kumactl was doing (`failed to list Meshes`). */
+/**
+ * A call to the control plane failed; `context` says what kumactl was doing
+ * (`failed to list Meshes`), `controlPlane` which one it called.
+ */
 export class RequestFailedError extends CliError {
   override readonly name = "RequestFailedError";
   constructor(
     readonly context: string,
     readonly failure: KumaClientError,
+    readonly controlPlane: ControlPlane,
   ) {
     super(`${context}: ${failure.message}`);
-  }
-}
-
-/** Runs a client call; a client error becomes a RequestFailedError with the given context. */
-export async function requesting<T>(context: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof KumaClientError) throw new RequestFailedError(context, error);
-    throw error;
   }
 }
 

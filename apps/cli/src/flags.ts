@@ -4,6 +4,7 @@
  * booleans. The type and default of each flag are kept for the help text.
  */
 import { Option, type Command } from "commander";
+import type { Completion } from "./completion/completions.js";
 import { UsageError } from "./errors.js";
 
 /** pflag's name of a flag's value type, shown in help (`--size int`). */
@@ -14,6 +15,8 @@ export interface FlagInfo {
   readonly kind: FlagKind;
   /** `(default "off")`, `(default [])`; absent for zero defaults. */
   readonly defaultText?: string;
+  /** What the flag's value completes to in the shell; nothing when absent. */
+  readonly complete?: Completion;
 }
 
 const flagInfo = new WeakMap<Option, FlagInfo>();
@@ -27,6 +30,7 @@ interface FlagSpec {
   readonly long: string;
   readonly short?: string;
   readonly usage: string;
+  readonly complete?: Completion;
 }
 
 /** Creates, configures and then adds a flag (commander reads defaults when the option is added). */
@@ -39,7 +43,7 @@ function define(
 ): void {
   const names = `${spec.short ? `-${spec.short}, ` : ""}--${spec.long}${valueName ? ` <${valueName}>` : ""}`;
   const option = new Option(names, spec.usage);
-  flagInfo.set(option, info);
+  flagInfo.set(option, spec.complete ? { ...info, complete: spec.complete } : info);
   configure(option);
   command.addOption(option);
 }

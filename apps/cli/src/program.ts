@@ -4,9 +4,13 @@
  * `Error: ...` lines and exit statuses (kumactl.md §1, §4).
  */
 import { CommanderError } from "commander";
-import { ApiError } from "@kuma-ts/client";
+import { ApiError, NetworkError } from "@kuma-ts/client";
+import { MeshType } from "@kuma-ts/model";
 import { KumactlCommand } from "./command.js";
+import { filePaths, namesOf, oneOf } from "./completion/completions.js";
+import { COMPLETE_COMMAND, renderCompletions } from "./completion/complete.js";
 import { addApplyCommand } from "./commands/apply.js";
+import { addCompletionCommands } from "./commands/completion.js";
 import { addConfigCommands } from "./commands/config.js";
 import { defineCommand } from "./commands/define.js";
 import { addDeleteCommand } from "./commands/delete.js";
@@ -22,7 +26,7 @@ import {
 } from "./errors.js";
 import { stringFlag } from "./flags.js";
 import { renderHelp, renderUsage } from "./help.js";
-import type { KumactlDependencies } from "./run-context.js";
+import { LOG_LEVELS, type KumactlDependencies } from "./run-context.js";
 
 export type { KumactlDependencies, TextSink } from "./run-context.js";
 
@@ -48,15 +52,27 @@ export function createProgram(deps: KumactlDependencies): KumactlCommand {
       if (root.args.length > 0) throw new UnknownCommandError(root.args[0]!, root);
       deps.stdout.write(renderHelp(root));
     });
-  stringFlag(root, { long: "config-file", usage: "path to the configuration file to use" });
-  stringFlag(root, { short: "m", long: "mesh", usage: "mesh to use", defaultValue: "default" });
+  stringFlag(root, {
+    long: "config-file",
+    usage: "path to the configuration file to use",
+    complete: filePaths,
+  });
+  stringFlag(root, {
+    short: "m",
+    long: "mesh",
+    usage: "mesh to use",
+    defaultValue: "default",
+    complete: namesOf(MeshType),
+  });
   stringFlag(root, {
     long: "log-level",
     usage: "log level: one of off|info|debug",
     defaultValue: "off",
+    complete: oneOf(LOG_LEVELS),
   });
 
   addApplyCommand(root, deps);
+  addCompletionCommands(root, deps);
   addConfigCommands(root, deps);
   addDeleteCommand(root, deps);
   addGetCommands(root, deps);
@@ -93,6 +109,12 @@ export async function runKumactl(
   argv: readonly string[],
   deps: KumactlDependencies,
 ): Promise<number> {
+  // cobra's hidden `__complete`: not a commander command, because its words are a partial
+  // command line to read, not flags to parse.
+  if (argv[0] === COMPLETE_COMMAND) {
+    deps.stdout.write(await renderCompletions(createProgram(deps), argv.slice(1), deps));
+    return 0;
+  }
   try {
     await createProgram(deps).parseAsync([...argv], { from: "user" });
     return 0;
@@ -120,6 +142,14 @@ function describeError(error: unknown): string {
     if (failure instanceof ApiError && failure.isKumaError) {
       const causes = failure.causes.map((cause) => `\n* ${cause.field}: ${cause.message}`).join("");
       return `Error: ${failure.title} (${failure.details})${causes}\n`;
+    }
+    if (failure instanceof NetworkError) {
+      const { name, url } = error.controlPlane;
+      return (
+        `Error: ${error.message}\n` +
+        `The Control Plane ${JSON.stringify(name)} at ${url} did not answer. ` +
+        "Check its address with `kumactl config control-planes list`.\n"
+      );
     }
     return `Error: ${error.message}\n`;
   }

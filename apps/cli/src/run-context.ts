@@ -6,12 +6,22 @@
 import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
-import { createClient, type ClientOptions, type Fetch, type KumaClient } from "@kuma-ts/client";
+import {
+  createClient,
+  KumaClientError,
+  type ClientOptions,
+  type Fetch,
+  type KumaClient,
+} from "@kuma-ts/client";
 import { parseTimestamp } from "@kuma-ts/model";
 import type { BuildInfo } from "./build-info.js";
-import { CliError } from "./errors.js";
+import { CliError, RequestFailedError } from "./errors.js";
 import { loadConfig, saveConfig, type ConfigLocation } from "./kumactl-config/config-file.js";
-import { currentControlPlane, type KumactlConfig } from "./kumactl-config/config.js";
+import {
+  currentControlPlane,
+  type ControlPlane,
+  type KumactlConfig,
+} from "./kumactl-config/config.js";
 import { isOutputFormat, type OutputFormat } from "./output/printers.js";
 
 /** Somewhere text goes (process.stdout, a test buffer). */
@@ -40,11 +50,12 @@ export interface KumactlDependencies {
 }
 
 /** The log levels `--log-level` accepts. */
-const LOG_LEVELS = ["off", "info", "debug"];
+export const LOG_LEVELS = ["off", "info", "debug"];
 
 /** One run of one command. */
 export class RunContext {
   private config: KumactlConfig | undefined;
+  private current: { readonly controlPlane: ControlPlane; readonly client: KumaClient } | undefined;
 
   constructor(
     readonly deps: KumactlDependencies,
@@ -94,11 +105,30 @@ export class RunContext {
     this.config = config;
   }
 
-  /** A client of the current control plane. */
-  async client(): Promise<KumaClient> {
-    const controlPlane = currentControlPlane(await this.loadConfig());
-    if ("problem" in controlPlane) throw new CliError(controlPlane.problem);
-    return this.newClient({ baseUrl: controlPlane.url });
+  /**
+   * Calls the current control plane. A failure of the client becomes a
+   * RequestFailedError that says what kumactl was doing (`failed to list
+   * Meshes`) and with which control plane.
+   */
+  async request<T>(doing: string, call: (client: KumaClient) => Promise<T>): Promise<T> {
+    const { controlPlane, client } = await this.currentClient();
+    try {
+      return await call(client);
+    } catch (error) {
+      if (error instanceof KumaClientError)
+        throw new RequestFailedError(doing, error, controlPlane);
+      throw error;
+    }
+  }
+
+  /** The current control plane and its client (made once). */
+  private async currentClient(): Promise<{ controlPlane: ControlPlane; client: KumaClient }> {
+    if (!this.current) {
+      const controlPlane = currentControlPlane(await this.loadConfig());
+      if ("problem" in controlPlane) throw new CliError(controlPlane.problem);
+      this.current = { controlPlane, client: this.newClient({ baseUrl: controlPlane.url }) };
+    }
+    return this.current;
   }
 
   /** A client of any address (with the injected fetch). */

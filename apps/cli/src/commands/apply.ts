@@ -3,7 +3,8 @@ import { toWire } from "@kuma-ts/model";
 import { checkDocuments, substituteVariables } from "../apply/documents.js";
 import { readSources } from "../apply/sources.js";
 import type { KumactlCommand } from "../command.js";
-import { CliError, requesting } from "../errors.js";
+import { filePaths } from "../completion/completions.js";
+import { CliError } from "../errors.js";
 import { boolFlag, keyValueFlag, stringFlag } from "../flags.js";
 import { renderYaml } from "../output/printers.js";
 import type { KumactlDependencies } from "../run-context.js";
@@ -15,7 +16,12 @@ export function addApplyCommand(root: KumactlCommand, deps: KumactlDependencies)
     short: "Create or modify Kuma resources",
     long: "Create or modify Kuma resources.",
   });
-  stringFlag(apply, { short: "f", long: "file", usage: "Path to file to apply" });
+  stringFlag(apply, {
+    short: "f",
+    long: "file",
+    usage: "Path to file to apply",
+    complete: filePaths,
+  });
   keyValueFlag(apply, { short: "v", long: "var", usage: "Variable to replace in configuration" });
   boolFlag(apply, {
     long: "dry-run",
@@ -39,10 +45,10 @@ export function addApplyCommand(root: KumactlCommand, deps: KumactlDependencies)
       context.out(rendered.join("---\n"));
       return;
     }
-    const client = await context.client();
     for (const { type, resource } of documents) {
-      await requesting(`failed to apply ${type.name} ${JSON.stringify(resource.name)}`, () =>
-        client.resources(type).put(resource as never),
+      await context.request(
+        `failed to apply ${type.name} ${JSON.stringify(resource.name)}`,
+        (client) => client.resources(type).put(resource as never),
       );
     }
   });

@@ -5,6 +5,7 @@
  * checked — in cobra's order.
  */
 import type { KumactlCommand } from "../command.js";
+import type { ArgumentCompletion } from "../completion/completions.js";
 import { UnknownCommandError, UsageError } from "../errors.js";
 import { renderHelp } from "../help.js";
 import { RunContext, type KumactlDependencies } from "../run-context.js";
@@ -14,6 +15,8 @@ export interface CommandSpec {
   readonly name: string;
   /** The arguments part of the usage line (`TYPE NAME`). */
   readonly use?: string;
+  /** What each of those arguments completes to in the shell (`[namesOf(DataplaneType)]`). */
+  readonly completeArgs?: readonly ArgumentCompletion[];
   /** One line, shown in the parent's command list. */
   readonly short: string;
   /** Shown at the top of the command's help. */
@@ -32,6 +35,7 @@ export function defineCommand(parent: KumactlCommand, spec: CommandSpec): Kumact
     .helpOption("-h, --help", `help for ${spec.name}`)
     .allowExcessArguments();
   command.useArgs = spec.use ?? "";
+  command.completeArgs = spec.completeArgs ?? [];
   return command;
 }
 

@@ -1,5 +1,6 @@
+import { lookup } from "node:dns";
 import { readFile } from "node:fs/promises";
-import { createClient, type KumaClient } from "@kuma-ts/client";
+import { createClient, type ClientOptions, type KumaClient } from "@kuma-ts/client";
 import {
   DataplaneType,
   MeshType,
@@ -346,21 +347,72 @@ type: Mesh
 });
 
 describe("failures that are not Kuma errors", () => {
-  it("keeps the transport error's context", async () => {
+  it("keeps the transport error's context and names the control plane that did not answer", async () => {
     const url = await unusedUrl();
     const dead = await writeConfigFor(scratch.dir, url);
     const { port } = new URL(url);
+    const hint = `The Control Plane "test" at ${url} did not answer. Check its address with \`kumactl config control-planes list\`.\n`;
     expect(await kumactl(["get", "meshes"], { configPath: dead })).toEqual(
       failed(
-        `Error: failed to list Meshes: GET ${url}/meshes: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+        `Error: failed to list Meshes: GET ${url}/meshes: connect ECONNREFUSED 127.0.0.1:${port}\n${hint}`,
       ),
     );
     expect(await kumactl(["get", "mesh", "x"], { configPath: dead })).toEqual(
       failed(
-        `Error: failed to get Mesh "x": GET ${url}/meshes/x: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+        `Error: failed to get Mesh "x": GET ${url}/meshes/x: connect ECONNREFUSED 127.0.0.1:${port}\n${hint}`,
+      ),
+    );
+    expect(await kumactl(["delete", "mesh", "x"], { configPath: dead })).toEqual(
+      failed(
+        `Error: failed to delete Mesh "x": DELETE ${url}/meshes/x: connect ECONNREFUSED 127.0.0.1:${port}\n${hint}`,
+      ),
+    );
+    expect(await kumactl(["inspect", "dataplanes"], { configPath: dead })).toEqual(
+      failed(
+        `Error: failed to list Dataplanes: GET ${url}/meshes/default/dataplanes+insights: connect ECONNREFUSED 127.0.0.1:${port}\n${hint}`,
+      ),
+    );
+    expect(await kumactl(["apply"], { configPath: dead, stdin: "type: Mesh\nname: x\n" })).toEqual(
+      failed(
+        `Error: failed to apply Mesh "x": PUT ${url}/meshes/x: connect ECONNREFUSED 127.0.0.1:${port}\n${hint}`,
       ),
     );
     await writeConfigFor(scratch.dir, controlPlane.url);
+  });
+
+  it("names the control plane whose host does not resolve", async () => {
+    const url = "http://kuma-cp.invalid:5681";
+    const unresolvable = await writeConfigFor(scratch.dir, url);
+    // The resolver's own words (ENOTFOUND, or EAI_AGAIN without a DNS server) end the first line.
+    const reason = await new Promise<string>((resolve) =>
+      lookup("kuma-cp.invalid", (error) => resolve(error?.message ?? "resolved")),
+    );
+    expect(await kumactl(["get", "meshes"], { configPath: unresolvable })).toEqual(
+      failed(
+        `Error: failed to list Meshes: GET ${url}/meshes: ${reason}\n` +
+          `The Control Plane "test" at ${url} did not answer. Check its address with \`kumactl config control-planes list\`.\n`,
+      ),
+    );
+    await writeConfigFor(scratch.dir, controlPlane.url);
+  });
+
+  it("names the control plane that does not answer in time", async () => {
+    const silent = await startScriptedServer(() => ({ hang: true }));
+    try {
+      const config = await writeConfigFor(scratch.dir, silent.url);
+      const impatient = (options: ClientOptions) => createClient({ ...options, timeoutMs: 100 });
+      expect(
+        await kumactl(["get", "meshes"], { configPath: config, createClient: impatient }),
+      ).toEqual(
+        failed(
+          `Error: failed to list Meshes: GET ${silent.url}/meshes: timed out after 100 ms\n` +
+            `The Control Plane "test" at ${silent.url} did not answer. Check its address with \`kumactl config control-planes list\`.\n`,
+        ),
+      );
+    } finally {
+      await silent.close();
+      await writeConfigFor(scratch.dir, controlPlane.url);
+    }
   });
 
   it("prints the status and raw body of an error that is not a Kuma error, and rejects malformed answers", async () => {

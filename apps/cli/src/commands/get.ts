@@ -2,8 +2,10 @@
 import { ApiError } from "@kuma-ts/client";
 import { toWire, type Resource } from "@kuma-ts/model";
 import type { KumactlCommand } from "../command.js";
-import { CliError, requesting } from "../errors.js";
+import { namesOf, oneOf } from "../completion/completions.js";
+import { CliError } from "../errors.js";
 import { intFlag, stringFlag } from "../flags.js";
+import { OUTPUT_FORMATS } from "../output/printers.js";
 import { tableFor } from "../output/resource-tables.js";
 import type { KumactlDependencies } from "../run-context.js";
 import { defineCommand, defineGroup, onRun } from "./define.js";
@@ -17,6 +19,7 @@ export function outputFlag(command: KumactlCommand): void {
     long: "output",
     usage: "output format: one of table|yaml|json",
     defaultValue: "table",
+    complete: oneOf(OUTPUT_FORMATS),
   });
 }
 
@@ -51,8 +54,7 @@ export function addGetCommands(root: KumactlCommand, deps: KumactlDependencies):
     onRun(list, deps, { args: "none" }, async (context) => {
       const format = context.outputFormat();
       const { size, offset } = list.opts<{ size: number; offset?: string }>();
-      const client = await context.client();
-      const page = await requesting(`failed to list ${type.pluralName}`, () =>
+      const page = await context.request(`failed to list ${type.pluralName}`, (client) =>
         client.resources(type).list({
           mesh: context.mesh,
           ...(size !== 0 && { size }),
@@ -66,15 +68,15 @@ export function addGetCommands(root: KumactlCommand, deps: KumactlDependencies):
     const one = defineCommand(get, {
       name: type.kumactl.singular,
       use: "NAME",
+      completeArgs: [namesOf(type)],
       short: `Show a single ${type.name} resource`,
       long: `Show a single ${type.name} resource.`,
     });
     onRun(one, deps, { args: { exactly: 1 } }, async (context, [name]) => {
       const format = context.outputFormat();
-      const client = await context.client();
-      const resource = await requesting(
+      const resource = await context.request(
         `failed to get ${type.name} ${JSON.stringify(name)}`,
-        async () => {
+        async (client) => {
           try {
             return await client.resources(type).get({ mesh: context.mesh, name: name! });
           } catch (error) {

@@ -11,7 +11,6 @@ import {
   type PolicyType,
 } from "@kuma-ts/model";
 import type { KumactlCommand } from "../command.js";
-import { requesting } from "../errors.js";
 import { keyValueFlag } from "../flags.js";
 import { renderDataplaneInspection, renderPolicyDataplanes } from "../output/inspection.js";
 import { renderJson, renderYaml, type OutputFormat } from "../output/printers.js";
@@ -60,8 +59,7 @@ export function addInspectCommands(root: KumactlCommand, deps: KumactlDependenci
     const format = context.outputFormat();
     const now = context.nowNanos();
     const { tag } = dataplanes.opts<{ tag: Record<string, string> }>();
-    const client = await context.client();
-    const page = await requesting("failed to list Dataplanes", () =>
+    const page = await context.request("failed to list Dataplanes", (client) =>
       client.dataplaneOverviews({ mesh: context.mesh, tags: tag }),
     );
     await printPage(context, format, page, {

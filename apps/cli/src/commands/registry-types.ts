@@ -31,3 +31,8 @@ export function typesForMessages(): KumactlType[] {
           : 0),
   );
 }
+
+/** The type kumactl calls `singular` (`traffic-route`), if any. */
+export function typeBySingular(singular: string | undefined): KumactlType | undefined {
+  return kumactlTypes.find((type) => type.kumactl.singular === singular);
+}

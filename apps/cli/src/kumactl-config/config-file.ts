@@ -20,15 +20,22 @@ export interface ConfigLocation {
   readonly explicit: boolean;
 }
 
-/** Reads the configuration; a missing default file is created first. */
-export async function loadConfig(location: ConfigLocation): Promise<KumactlConfig> {
+/**
+ * Reads the configuration; a missing default file is the default
+ * configuration, written first unless `createMissing` is false (shell
+ * completion reads it without side effects).
+ */
+export async function loadConfig(
+  location: ConfigLocation,
+  { createMissing = true }: { readonly createMissing?: boolean } = {},
+): Promise<KumactlConfig> {
   let text: string;
   try {
     text = await readFile(location.path, "utf8");
   } catch (error) {
     if (!location.explicit && (error as NodeJS.ErrnoException).code === "ENOENT") {
       const config = defaultConfig();
-      await saveConfig(location.path, config);
+      if (createMissing) await saveConfig(location.path, config);
       return config;
     }
     throw new CliError(`Failed to access configuration file "${location.path}"`);

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import type { Fetch } from "@kuma-ts/client";
+import type { ClientOptions, Fetch, KumaClient } from "@kuma-ts/client";
 import { runKumactl } from "../program.js";
 
 /** The default configuration file of runs that do not name one: a scratch path, never the user's. */
@@ -26,6 +26,7 @@ export interface RunOptions {
   readonly env?: Record<string, string | undefined>;
   readonly stdin?: string;
   readonly fetch?: Fetch;
+  readonly createClient?: (options: ClientOptions) => KumaClient;
 }
 
 /** Runs `kumactl <args>`. */
@@ -42,6 +43,7 @@ export async function kumactl(
     env: options.env ?? {},
     ...(options.configPath !== null && { configPath: options.configPath ?? UNUSED_CONFIG }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.createClient ? { createClient: options.createClient } : {}),
   });
   return { stdout, stderr, code };
 }
