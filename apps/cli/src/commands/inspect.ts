@@ -5,12 +5,14 @@
  */
 import {
   DataplaneOverview,
+  DataplaneType,
   encodeWire,
   policyTypes,
   type AnyResourceType,
   type PolicyType,
 } from "@kuma-ts/model";
 import type { KumactlCommand } from "../command.js";
+import { namesOf } from "../completion/completions.js";
 import { keyValueFlag } from "../flags.js";
 import { renderDataplaneInspection, renderPolicyDataplanes } from "../output/inspection.js";
 import { renderJson, renderYaml, type OutputFormat } from "../output/printers.js";
@@ -84,14 +86,15 @@ export function addInspectCommands(root: KumactlCommand, deps: KumactlDependenci
   const dataplane = defineCommand(inspect, {
     name: "dataplane",
     use: "NAME",
+    completeArgs: [namesOf(DataplaneType)],
     short: "Inspect Dataplane",
     long: "Inspect Dataplane: the policies that apply at each of its attachments.",
   });
   onRun(dataplane, deps, { args: { exactly: 1 } }, async (context, [name]) => {
     const format = context.outputFormat();
-    const client = await context.client();
-    const inspection = await requesting(`failed to inspect Dataplane ${JSON.stringify(name)}`, () =>
-      client.inspectDataplane({ mesh: context.mesh, name: name! }),
+    const inspection = await context.request(
+      `failed to inspect Dataplane ${JSON.stringify(name)}`,
+      (client) => client.inspectDataplane({ mesh: context.mesh, name: name! }),
     );
     context.out(await rendered(format, inspection, renderDataplaneInspection));
   });
@@ -100,14 +103,15 @@ export function addInspectCommands(root: KumactlCommand, deps: KumactlDependenci
     const policy = defineCommand(inspect, {
       name: type.kumactl.singular,
       use: "NAME",
+      completeArgs: [namesOf(type)],
       short: `Inspect ${type.name}`,
       long: `Inspect ${type.name}: the data plane proxies it applies to, and where.`,
     });
     onRun(policy, deps, { args: { exactly: 1 } }, async (context, [name]) => {
       const format = context.outputFormat();
-      const client = await context.client();
-      const page = await requesting(`failed to inspect ${type.name} ${JSON.stringify(name)}`, () =>
-        client.policyDataplanes({ type, mesh: context.mesh, name: name! }),
+      const page = await context.request(
+        `failed to inspect ${type.name} ${JSON.stringify(name)}`,
+        (client) => client.policyDataplanes({ type, mesh: context.mesh, name: name! }),
       );
       const body = { total: page.total, items: page.items, next: page.next };
       context.out(await rendered(format, body, (all) => renderPolicyDataplanes(all.items)));

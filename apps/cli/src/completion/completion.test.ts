@@ -193,7 +193,16 @@ describe("bash completion", () => {
     expect(await bashCompletes("kumactl delete traffic-")).toEqual(
       ALL_TYPES_SINGULAR.filter((type) => type.startsWith("traffic-")),
     );
-    expect(await bashCompletes("kumactl inspect ")).toEqual(["dataplanes"]);
+    expect(await bashCompletes("kumactl inspect ")).toEqual([
+      "dataplane",
+      "dataplanes",
+      "healthcheck",
+      "proxytemplate",
+      "traffic-log",
+      "traffic-permission",
+      "traffic-route",
+      "traffic-trace",
+    ]);
   });
 
   it("completes the flags of a command and the ones it inherits, leaving out those given", async () => {
@@ -260,6 +269,13 @@ describe("bash completion", () => {
     ]);
     expect(await bashCompletes("kumactl delete bogus ")).toEqual([]);
     expect(await bashCompletes("kumactl delete mesh mesh-1 ")).toEqual([]);
+
+    expect(await bashCompletes("kumactl inspect dataplane ")).toEqual([
+      "backend-1",
+      "backend-2",
+      "web-1",
+    ]);
+    expect(await bashCompletes("kumactl inspect traffic-route ")).toEqual(["web-to-backend"]);
   });
 
   it("completes --mesh with the meshes, in both spellings", async () => {
