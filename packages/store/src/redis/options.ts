@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
+import { GuardedSentinelConnector, GuardedStandaloneConnector } from "./connectors.js";
 import type { RedisClient } from "./scripts.js";
 
 /** TLS towards Redis; each of ca/cert/key given as contents or as a file path. */
@@ -82,6 +83,7 @@ export function createRedisClient(options: RedisStoreOptions): RedisClient {
     ...(username ? { username } : {}),
     ...(password ? { password } : {}),
     ...(tls ? { tls } : {}),
+    Connector: GuardedStandaloneConnector,
     connectTimeout,
     commandTimeout,
     // Commands in flight when a connection drops fail at once instead of being resent later.
@@ -116,6 +118,7 @@ export function createRedisClient(options: RedisStoreOptions): RedisClient {
     if (!options.sentinelMasterName) throw new TypeError("sentinel mode needs sentinelMasterName");
     return new Redis({
       ...connection,
+      Connector: GuardedSentinelConnector,
       sentinels: seedNodes(options.nodes, url),
       name: options.sentinelMasterName,
       db: databaseOf(url),

@@ -278,6 +278,29 @@ describe("the Redis store on a standalone server", () => {
     }
   });
 
+  it("survives TLS handshakes refused on both ends, again and again, without an uncaught error", async () => {
+    // Each refused handshake reports two errors on one socket; ioredis listens for one only.
+    const file = (name: string): string =>
+      fileURLToPath(new URL(`../test-support/tls/${name}`, import.meta.url));
+    const secured = await startRedisServer({
+      tls: { certFile: file("server.crt"), keyFile: file("server.key"), caFile: file("ca.crt") },
+    });
+    try {
+      for (let attempt = 0; attempt < 40; attempt++) {
+        const untrusted = open({
+          url: `redis://127.0.0.1:${secured.tlsPort}`,
+          tls: { enabled: true, certPath: file("client.crt"), keyPath: file("client.key") },
+          commandTimeoutMs: 50 + (attempt % 7) * 20,
+        });
+        await expect(untrusted.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+        await Promise.all(opened.splice(0).map((store) => store.close()));
+      }
+    } finally {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+      await secured.stop();
+    }
+  });
+
   it("finds the master through Sentinel", async () => {
     const sentinel = await startRedisSentinel({ masterPort: redis.port });
     try {
