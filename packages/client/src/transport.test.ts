@@ -282,3 +282,36 @@ describe("requests", () => {
     ]);
   });
 });
+
+describe("list pages", () => {
+  it("carry the Kuma-Resume-Token of the moment they were read", async () => {
+    const { url } = await serve(() =>
+      json(200, { total: 0, items: [], next: null }, { "Kuma-Resume-Token": "7-abc" }),
+    );
+    const page = await createClient({ baseUrl: url }).resources(MeshType).list();
+    expect(page.resumeToken).toBe("7-abc");
+  });
+
+  it("have no resume token when the server sends none", async () => {
+    const { url } = await serve(() => json(200, { total: 0, items: [], next: null }));
+    const page = await createClient({ baseUrl: url })
+      .resources(DataplaneType)
+      .list({ mesh: "default" });
+    expect(page.resumeToken).toBeUndefined();
+  });
+});
+
+describe("conditional reads", () => {
+  it("send the known version as a quoted If-None-Match and take a 304 as unchanged", async () => {
+    const { url, requests } = await serve(() => ({ status: 304, body: "" }));
+    const kuma = createClient({ baseUrl: url });
+    expect(
+      await kuma.resources(TrafficRouteType).getIfChanged({ mesh: "m", name: "r" }, "4"),
+    ).toBeUndefined();
+    expect(await kuma.dataplaneOverviewIfChanged({ mesh: "m", name: "d" }, '"4-2"')).toBeUndefined();
+    expect(requests.map((r) => [r.url, r.headers["if-none-match"]])).toEqual([
+      ["/meshes/m/traffic-routes/r", '"4"'],
+      ["/meshes/m/dataplanes+insights/d", '"4-2"'],
+    ]);
+  });
+});
