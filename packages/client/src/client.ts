@@ -118,7 +118,9 @@ export function createClient(options: ClientOptions): KumaClient {
     throw new TypeError(`invalid base URL: ${JSON.stringify(options.baseUrl)}`);
   const transport = createTransport({
     baseUrl: options.baseUrl,
-    fetch: options.fetch ?? globalThis.fetch,
+    // Called through a function, never as a method of the options: a browser's fetch throws
+    // "Illegal invocation" when its receiver is not the window.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     headers: options.headers ?? {},
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   });

@@ -283,6 +283,25 @@ describe("requests", () => {
   });
 });
 
+describe("the default fetch", () => {
+  it("is the global fetch, called as a plain function (a browser's fetch refuses any other receiver)", async () => {
+    const { url } = await serve(() => json(200, { tagline: "Kuma", version: "1" }));
+    const original = globalThis.fetch;
+    const receivers: unknown[] = [];
+    globalThis.fetch = function (this: unknown, ...args: Parameters<typeof fetch>) {
+      receivers.push(this);
+      return original(...args);
+    } as typeof fetch;
+    try {
+      expect((await createClient({ baseUrl: url }).index()).tagline).toBe("Kuma");
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(receivers).toHaveLength(1);
+    expect([undefined, globalThis]).toContain(receivers[0]);
+  });
+});
+
 describe("list pages", () => {
   it("carry the Kuma-Resume-Token of the moment they were read", async () => {
     const { url } = await serve(() =>
