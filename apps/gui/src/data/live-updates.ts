@@ -20,6 +20,8 @@ export const POLL_INTERVAL_MS = 5000;
 export const FEED_RETRY_MS = 60_000;
 /** A watch that fails this many times in a row gives way to polling. */
 export const FEED_FAILURES_BEFORE_POLLING = 3;
+/** Between two failed watches: the server's `retry: 1000`. */
+export const FEED_RECONNECT_MS = 1000;
 
 /** Whether the page is visible, and when that changes. */
 export interface Visibility {
@@ -121,6 +123,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
         } finally {
           if (fed) feedKeys(watch.sourceKeys, -1);
         }
+        await new Promise((resolve) => (retry = setTimeout(resolve, FEED_RECONNECT_MS)));
       }
       if (stopped || mode.value !== "push") return;
       feedState.value = "polling";
