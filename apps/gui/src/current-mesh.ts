@@ -3,7 +3,10 @@ import type { RouteLocationNormalizedLoaded } from "vue-router";
 
 const KEY = "kuma-gui.mesh";
 
-export function currentMesh(route: RouteLocationNormalizedLoaded, names: readonly string[]): string {
+export function currentMesh(
+  route: RouteLocationNormalizedLoaded,
+  names: readonly string[],
+): string {
   const fromRoute = route.params.mesh;
   if (typeof fromRoute === "string" && fromRoute !== "") return fromRoute;
   const remembered = localStorage.getItem(KEY);

@@ -10,7 +10,10 @@ const route = (name: string, from: Record<string, string>, version: string, weig
   name,
   sources: [{ match: from }],
   destinations: [{ match: { service: "backend" } }],
-  conf: weights.map((weight, i) => ({ weight, destination: { service: "backend", version: `${version}${i || ""}` } })),
+  conf: weights.map((weight, i) => ({
+    weight,
+    destination: { service: "backend", version: `${version}${i || ""}` },
+  })),
 });
 
 const gui = useControlPlane({}, async ({ client }) => {
@@ -18,7 +21,11 @@ const gui = useControlPlane({}, async ({ client }) => {
     client,
     mesh("demo"),
     mesh("secure", { mtls: { enabled: true, ca: { builtin: {} } } }),
-    onlineDataplane("web-1", { mesh: "demo", outbounds: [{ port: 10001, service: "backend" }], counters: [{ sent: 9, rejected: 4 }] }),
+    onlineDataplane("web-1", {
+      mesh: "demo",
+      outbounds: [{ port: 10001, service: "backend" }],
+      counters: [{ sent: 9, rejected: 4 }],
+    }),
     offlineDataplane("backend-1", { mesh: "demo" }),
     [dataplane("api-1", { mesh: "secure", address: "10.1.0.1", port: 7070 })],
   );
@@ -26,15 +33,24 @@ const gui = useControlPlane({}, async ({ client }) => {
   await client.resources(TrafficRouteType).put(route("tr-web", { service: "web" }, "v", [90, 10]));
 });
 
-test("an offline dataplane says Offline, when it was last connected, and its last disconnect time", async ({ page }) => {
+test("an offline dataplane says Offline, when it was last connected, and its last disconnect time", async ({
+  page,
+}) => {
   await page.goto(gui.url("/meshes/demo/dataplanes/backend-1"));
   await expect(page.getByTestId("status")).toHaveText("Offline");
-  await expect(page.getByTestId("status-sentence")).toHaveText("Offline — last connected 3 h ago to control plane cp-1");
+  await expect(page.getByTestId("status-sentence")).toHaveText(
+    "Offline — last connected 3 h ago to control plane cp-1",
+  );
   await expect(page.getByTestId("last-disconnect")).toHaveText("3 h ago");
-  await expect(page.getByTestId("last-disconnect").locator("time")).toHaveAttribute("title", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  await expect(page.getByTestId("last-disconnect").locator("time")).toHaveAttribute(
+    "title",
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/,
+  );
 });
 
-test("the xDS tab highlights a NACK count above zero and lists subscriptions newest first", async ({ page }) => {
+test("the xDS tab highlights a NACK count above zero and lists subscriptions newest first", async ({
+  page,
+}) => {
   await page.goto(gui.url("/meshes/demo/dataplanes/web-1?tab=xds"));
   const rows = page.getByTestId("subscriptions").locator("tbody tr");
   await expect(rows).toHaveCount(1);
@@ -44,7 +60,9 @@ test("the xDS tab highlights a NACK count above zero and lists subscriptions new
 
 test("a dataplane that never connected says so on the xDS tab", async ({ page }) => {
   await page.goto(gui.url("/meshes/secure/dataplanes/api-1?tab=xds"));
-  await expect(page.getByTestId("never-connected")).toContainText("This dataplane has never connected to the control plane");
+  await expect(page.getByTestId("never-connected")).toContainText(
+    "This dataplane has never connected to the control plane",
+  );
 });
 
 test("under mTLS with no permission the inbound card says deny-all, in red", async ({ page }) => {
@@ -54,12 +72,17 @@ test("under mTLS with no permission the inbound card says deny-all, in red", asy
   await expect(inbound.locator(".deny-all")).toContainText("deny-all");
 });
 
-test("a stored route shows its split on the outbound card, and Why? lists the losing route with its rank", async ({ page }) => {
+test("a stored route shows its split on the outbound card, and Why? lists the losing route with its rank", async ({
+  page,
+}) => {
   await page.goto(gui.url("/meshes/demo/dataplanes/web-1?tab=policies"));
   const outbound = page.getByTestId("attachment-outbound");
   await expect(outbound).toContainText("127.0.0.1:10001 → backend");
   await expect(outbound).toContainText("Route: v 90 % · v1 10 %");
-  await expect(outbound.getByRole("link", { name: "tr-web" })).toHaveAttribute("href", "/meshes/demo/traffic-routes/tr-web");
+  await expect(outbound.getByRole("link", { name: "tr-web" })).toHaveAttribute(
+    "href",
+    "/meshes/demo/traffic-routes/tr-web",
+  );
   await page.getByTestId("explain").check();
   const candidates = outbound.getByTestId("candidates");
   await expect(candidates.locator("tr", { hasText: "tr-any" })).toContainText("(1, 1)");
@@ -78,7 +101,7 @@ test("the tab is in the URL and survives reload; tabs work with the keyboard", a
   await expect(page.getByTestId("resource-code")).toContainText("name: web-1");
   await page.getByTestId("include-insight").check();
   await expect(page.getByTestId("resource-code")).toContainText("type: DataplaneOverview");
-  await expect(page.getByTestId("resource-code")).toContainText("responsesRejected: \"4\"");
+  await expect(page.getByTestId("resource-code")).toContainText('responsesRejected: "4"');
 });
 
 test.describe("a missing dataplane", () => {
@@ -86,6 +109,8 @@ test.describe("a missing dataplane", () => {
 
   test("is not found in its mesh", async ({ page }) => {
     await page.goto(gui.url("/meshes/demo/dataplanes/nope"));
-    await expect(page.getByTestId("not-found")).toContainText("Dataplane 'nope' not found in mesh 'demo'");
+    await expect(page.getByTestId("not-found")).toContainText(
+      "Dataplane 'nope' not found in mesh 'demo'",
+    );
   });
 });

@@ -13,10 +13,14 @@ test("with no mesh, the overview and the meshes page offer a Mesh to apply", asy
   await expect(page.getByTestId("empty")).toContainText("kumactl apply -f");
 });
 
-test("an empty mesh offers a Universal dataplane and its token command, and each policy type a minimal valid example", async ({ page }) => {
+test("an empty mesh offers a Universal dataplane and its token command, and each policy type a minimal valid example", async ({
+  page,
+}) => {
   await seed(gui.cp.client, mesh("empty"));
   await page.goto(gui.url("/meshes/empty/dataplanes"));
-  await expect(page.getByTestId("empty")).toContainText("kumactl generate dataplane-token --mesh=empty");
+  await expect(page.getByTestId("empty")).toContainText(
+    "kumactl generate dataplane-token --mesh=empty",
+  );
   await expect(page.getByTestId("empty-example")).toContainText("type: Dataplane\nmesh: empty");
   for (const [path, type] of [
     ["health-checks", "HealthCheck"],
@@ -36,9 +40,19 @@ test("every empty state's example is valid: the API accepts each one", async ({ 
   await seed(gui.cp.client, mesh("examples"));
   const { parse } = await import("yaml");
   const { resourceTypeByName } = await import("@kuma-ts/model");
-  for (const path of ["health-checks", "proxytemplates", "traffic-logs", "traffic-permissions", "traffic-routes", "traffic-traces", "dataplanes"]) {
+  for (const path of [
+    "health-checks",
+    "proxytemplates",
+    "traffic-logs",
+    "traffic-permissions",
+    "traffic-routes",
+    "traffic-traces",
+    "dataplanes",
+  ]) {
     await page.goto(gui.url(`/meshes/examples/${path}`));
-    const resource = parse((await page.getByTestId("empty-example").textContent()) ?? "") as { type: string };
+    const resource = parse((await page.getByTestId("empty-example").textContent()) ?? "") as {
+      type: string;
+    };
     await gui.cp.client.resources(resourceTypeByName(resource.type)!).put(resource as never);
   }
 });

@@ -10,11 +10,15 @@ const gui = useControlPlane({}, async ({ client }) => {
 // Every test here provokes failed requests, which the browser logs.
 test.use({ allowConsoleErrors: true });
 
-test("api-unreachable replaces the content when the API is down at load; Retry recovers once it is back", async ({ page }) => {
+test("api-unreachable replaces the content when the API is down at load; Retry recovers once it is back", async ({
+  page,
+}) => {
   await gui.cp.stopApi();
   try {
     await page.goto(gui.url("/meshes/default/dataplanes"));
-    await expect(page.getByTestId("api-unreachable")).toContainText("Cannot reach the Kuma API at /api (502 API server unreachable). Is kuma-cp running?");
+    await expect(page.getByTestId("api-unreachable")).toContainText(
+      "Cannot reach the Kuma API at /api (502 API server unreachable). Is kuma-cp running?",
+    );
     await expect(page.getByTestId("api-status")).toHaveText("Unreachable");
     await expect(page.getByTestId("nav-control-plane")).toBeVisible(); // the shell stays usable
   } finally {
@@ -25,14 +29,18 @@ test("api-unreachable replaces the content when the API is down at load; Retry r
   await expect(page.getByTestId("api-status")).toHaveText("Connected");
 });
 
-test("api-lost keeps the last data visible, says from when, and clears itself when the API is back", async ({ page }) => {
+test("api-lost keeps the last data visible, says from when, and clears itself when the API is back", async ({
+  page,
+}) => {
   await page.goto(gui.url("/meshes/default/dataplanes"));
   await expect(page.getByTestId("row-web-1")).toBeVisible();
   await gui.cp.stopApi();
   try {
     await page.getByTestId("refresh").click();
     await expect(page.getByTestId("api-lost")).toBeVisible();
-    await expect(page.getByTestId("stale-since")).toHaveText(/^Showing data from \d\d:\d\d:\d\d\.$/);
+    await expect(page.getByTestId("stale-since")).toHaveText(
+      /^Showing data from \d\d:\d\d:\d\d\.$/,
+    );
     await expect(page.getByTestId("row-web-1")).toBeVisible();
     await expect(page.getByTestId("api-status")).toHaveText("Reconnecting");
   } finally {
@@ -44,12 +52,18 @@ test("api-lost keeps the last data visible, says from when, and clears itself wh
   await expect(page.getByTestId("row-web-1")).toBeVisible();
 });
 
-test("a 500 shows error-panel with the body's title, details and causes, and never not-found", async ({ page }) => {
+test("a 500 shows error-panel with the body's title, details and causes, and never not-found", async ({
+  page,
+}) => {
   await page.route("**/api/meshes/default/dataplanes+insights?*", (route) =>
     route.fulfill({
       status: 500,
       contentType: "application/json",
-      body: JSON.stringify({ title: "Could not retrieve resources", details: "Internal Server Error", causes: [{ field: "store", message: "exploded" }] }),
+      body: JSON.stringify({
+        title: "Could not retrieve resources",
+        details: "Internal Server Error",
+        causes: [{ field: "store", message: "exploded" }],
+      }),
     }),
   );
   await page.goto(gui.url("/meshes/default/dataplanes"));
@@ -65,8 +79,12 @@ test("a 500 shows error-panel with the body's title, details and causes, and nev
 });
 
 test("a plain-text error body becomes the title; only a 404 is not found", async ({ page }) => {
-  await page.route("**/api/meshes/default/traffic-routes?*", (route) => route.fulfill({ status: 404, contentType: "text/plain", body: "404 page not found" }));
-  await page.route("**/api/meshes/default/traffic-logs?*", (route) => route.fulfill({ status: 400, contentType: "text/plain", body: "bad things" }));
+  await page.route("**/api/meshes/default/traffic-routes?*", (route) =>
+    route.fulfill({ status: 404, contentType: "text/plain", body: "404 page not found" }),
+  );
+  await page.route("**/api/meshes/default/traffic-logs?*", (route) =>
+    route.fulfill({ status: 400, contentType: "text/plain", body: "bad things" }),
+  );
   await page.goto(gui.url("/meshes/default/traffic-routes"));
   await expect(page.getByTestId("not-found")).toContainText("404 page not found");
   await page.goto(gui.url("/meshes/default/traffic-logs"));
@@ -78,20 +96,33 @@ test("a 503 says the store is unavailable, like a lost API, with retry", async (
   await page.goto(gui.url("/meshes/default/dataplanes"));
   await expect(page.getByTestId("row-web-1")).toBeVisible();
   await page.route("**/api/**", (route) =>
-    route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ title: "Could not retrieve resources", details: "Service Unavailable" }) }),
+    route.fulfill({
+      status: 503,
+      contentType: "application/json",
+      body: JSON.stringify({
+        title: "Could not retrieve resources",
+        details: "Service Unavailable",
+      }),
+    }),
   );
   await page.getByTestId("refresh").click();
-  await expect(page.getByTestId("api-lost")).toContainText("The control plane's store is unavailable");
+  await expect(page.getByTestId("api-lost")).toContainText(
+    "The control plane's store is unavailable",
+  );
   await expect(page.getByTestId("row-web-1")).toBeVisible();
   await page.unroute("**/api/**");
   await page.getByTestId("api-lost").getByRole("button", { name: "Retry" }).click();
   await expect(page.getByTestId("api-lost")).toHaveCount(0);
 });
 
-test("an aborted connection or a 502 mid-session is a lost API, not an error of the page", async ({ page }) => {
+test("an aborted connection or a 502 mid-session is a lost API, not an error of the page", async ({
+  page,
+}) => {
   await page.goto(gui.url("/meshes/default/dataplanes"));
   await expect(page.getByTestId("row-web-1")).toBeVisible();
-  await page.route("**/api/meshes/default/dataplanes+insights?*", (route) => route.abort("connectionreset"));
+  await page.route("**/api/meshes/default/dataplanes+insights?*", (route) =>
+    route.abort("connectionreset"),
+  );
   await page.getByTestId("refresh").click();
   await expect(page.getByTestId("api-lost")).toBeVisible();
   await expect(page.getByTestId("error-panel")).toHaveCount(0);
@@ -100,7 +131,9 @@ test("an aborted connection or a 502 mid-session is a lost API, not an error of 
   await expect(page.getByTestId("api-lost")).toHaveCount(0);
 });
 
-test("3 s of latency shows the skeleton (after 200 ms, never before), then the data", async ({ page }) => {
+test("3 s of latency shows the skeleton (after 200 ms, never before), then the data", async ({
+  page,
+}) => {
   await page.route("**/api/meshes/default/dataplanes+insights?*", async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await route.continue();
@@ -116,7 +149,8 @@ test("a fast answer never shows the skeleton", async ({ page }) => {
   await page.exposeFunction("skeletonShown", () => (shown = true));
   await page.addInitScript(() => {
     new MutationObserver(() => {
-      if (document.querySelector("[data-testid=loading]")) (window as unknown as { skeletonShown(): void }).skeletonShown();
+      if (document.querySelector("[data-testid=loading]"))
+        (window as unknown as { skeletonShown(): void }).skeletonShown();
     }).observe(document, { childList: true, subtree: true });
   });
   await page.goto(gui.url("/meshes/default/dataplanes"));

@@ -8,8 +8,19 @@ const gui = useControlPlane({}, async ({ client }) => {
     client,
     mesh("demo", {
       mtls: { enabled: true, ca: { builtin: {} } },
-      logging: { defaultBackend: "file-1", backends: [{ name: "file-1", file: { path: "/var/log/access.log" } }, { name: "tcp-1", tcp: { address: "logs:9000" } }] },
-      tracing: { defaultBackend: "zipkin-1", backends: [{ name: "zipkin-1", sampling: 50, zipkin: { url: "http://zipkin:9411/api/v1/spans" } }] },
+      logging: {
+        defaultBackend: "file-1",
+        backends: [
+          { name: "file-1", file: { path: "/var/log/access.log" } },
+          { name: "tcp-1", tcp: { address: "logs:9000" } },
+        ],
+      },
+      tracing: {
+        defaultBackend: "zipkin-1",
+        backends: [
+          { name: "zipkin-1", sampling: 50, zipkin: { url: "http://zipkin:9411/api/v1/spans" } },
+        ],
+      },
     }),
     onlineDataplane("web-1", { mesh: "demo" }),
     offlineDataplane("web-2", { mesh: "demo" }),
@@ -35,7 +46,10 @@ test("the overview shows the spec in words and a count card per collection", asy
   await expect(page).toHaveURL(/\/meshes\/demo\/traffic-routes$/);
 });
 
-test("the YAML tab shows type: Mesh and the name, and Copy puts the same text on the clipboard", async ({ page, context }) => {
+test("the YAML tab shows type: Mesh and the name, and Copy puts the same text on the clipboard", async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: gui.cp.guiUrl });
   await page.goto(gui.url("/meshes/demo?tab=yaml"));
   const code = page.getByTestId("resource-code");
@@ -51,11 +65,16 @@ test("the YAML tab shows type: Mesh and the name, and Copy puts the same text on
   expect((await download).suggestedFilename()).toBe("demo.json");
 });
 
-test("stays within 8 requests: the mesh, the dataplanes by status and the six counts", async ({ page, apiLog }) => {
+test("stays within 8 requests: the mesh, the dataplanes by status and the six counts", async ({
+  page,
+  apiLog,
+}) => {
   await page.goto(gui.url("/meshes/demo"));
   await expect(page.getByTestId("count-dataplanes").locator(".value")).toHaveText("1 / 2");
   await page.waitForLoadState("networkidle");
-  const pageRequests = apiLog.all.filter((r) => r.path !== "/" && r.path !== "/config" && !r.path.startsWith("/meshes?size=100"));
+  const pageRequests = apiLog.all.filter(
+    (r) => r.path !== "/" && r.path !== "/config" && !r.path.startsWith("/meshes?size=100"),
+  );
   // The six counts are shared with the sidebar's badges (one request each); the sidebar adds the dataplanes count.
   expect(pageRequests.length).toBeLessThanOrEqual(8 + 1);
   expect(new Set(pageRequests.map((r) => r.path)).size).toBe(pageRequests.length);
@@ -64,7 +83,9 @@ test("stays within 8 requests: the mesh, the dataplanes by status and the six co
 test.describe("a missing mesh", () => {
   test.use({ allowConsoleErrors: true }); // the browser logs the 404s
 
-  test("/meshes/nope and /meshes/nope/dataplanes show not-found, never an empty table", async ({ page }) => {
+  test("/meshes/nope and /meshes/nope/dataplanes show not-found, never an empty table", async ({
+    page,
+  }) => {
     await page.goto(gui.url("/meshes/nope"));
     await expect(page.getByTestId("not-found")).toContainText("Mesh 'nope' not found");
     await page.goto(gui.url("/meshes/nope/dataplanes"));

@@ -6,13 +6,28 @@ import { expect, test } from "./harness/test.js";
 const gui = useControlPlane({}, async ({ client }) => {
   await seed(
     client,
-    ...Array.from({ length: 30 }, (_, i) => mesh(`mesh-${String(i).padStart(2, "0")}`, i === 0 ? { logging: { defaultBackend: "file-1", backends: [{ name: "file-1", file: { path: "/var/log/a" } }] }, metrics: { prometheus: { port: 5670, path: "/metrics" } } } : {})),
+    ...Array.from({ length: 30 }, (_, i) =>
+      mesh(
+        `mesh-${String(i).padStart(2, "0")}`,
+        i === 0
+          ? {
+              logging: {
+                defaultBackend: "file-1",
+                backends: [{ name: "file-1", file: { path: "/var/log/a" } }],
+              },
+              metrics: { prometheus: { port: 5670, path: "/metrics" } },
+            }
+          : {},
+      ),
+    ),
   );
 });
 
 const rows = "[data-testid=meshes-table] tbody tr";
 
-test("30 meshes with size 25: 25 rows and Next; Next shows 5 with offset in the URL; reload keeps page 2; Back returns to page 1", async ({ page }) => {
+test("30 meshes with size 25: 25 rows and Next; Next shows 5 with offset in the URL; reload keeps page 2; Back returns to page 1", async ({
+  page,
+}) => {
   await page.goto(gui.url("/meshes"));
   await expect(page.locator(rows)).toHaveCount(25);
   await expect(page.getByTestId("next-page")).toBeEnabled();
@@ -35,7 +50,9 @@ test("a mesh's row says its mTLS, backends and metrics", async ({ page }) => {
   await expect(row).toContainText("prometheus :5670/metrics");
 });
 
-test("paging works with the keyboard alone: Tab to Next, Enter; then Previous and First page", async ({ page }) => {
+test("paging works with the keyboard alone: Tab to Next, Enter; then Previous and First page", async ({
+  page,
+}) => {
   await page.goto(gui.url("/meshes?size=10"));
   await expect(page.locator(rows)).toHaveCount(10);
   await page.getByTestId("next-page").focus();

@@ -1,6 +1,12 @@
 /** P1, the global overview: the cards, the mesh table, its request budget. */
 import { useControlPlane } from "./harness/control-plane-per-file.js";
-import { mesh, neverConnectedDataplane, offlineDataplane, onlineDataplane, seed } from "./harness/fixtures.js";
+import {
+  mesh,
+  neverConnectedDataplane,
+  offlineDataplane,
+  onlineDataplane,
+  seed,
+} from "./harness/fixtures.js";
 import { expect, test } from "./harness/test.js";
 
 const gui = useControlPlane({}, async ({ client }) => {
@@ -14,7 +20,9 @@ const gui = useControlPlane({}, async ({ client }) => {
   );
 });
 
-test("the cards count 2 meshes and 3 dataplanes: 1 online, 1 offline, 1 never connected", async ({ page }) => {
+test("the cards count 2 meshes and 3 dataplanes: 1 online, 1 offline, 1 never connected", async ({
+  page,
+}) => {
   await page.goto(gui.url("/"));
   await expect(page.getByTestId("card-meshes").locator(".value")).toHaveText("2");
   await expect(page.getByTestId("card-dataplanes").locator(".value")).toHaveText("3");
@@ -38,14 +46,19 @@ test("clicking a mesh row opens the mesh", async ({ page }) => {
   await expect(page.getByTestId("page-title")).toHaveText("beta");
 });
 
-test("reads lists only: 1 + 7 requests per mesh, never a dataplane's item", async ({ page, apiLog }) => {
+test("reads lists only: 1 + 7 requests per mesh, never a dataplane's item", async ({
+  page,
+  apiLog,
+}) => {
   await page.goto(gui.url("/"));
   await expect(page.getByTestId("mesh-row-alpha").getByTestId("online-total")).toHaveText("1 / 2");
   await page.waitForLoadState("networkidle");
   const paths = apiLog.all.map((r) => r.path);
   expect(paths.filter((p) => /dataplanes\+insights\/[^?]/.test(p))).toEqual([]);
   // The budget counts every count request too (they are the page's: 6 per mesh), the shell's index and selector aside.
-  const page1 = apiLog.all.filter((r) => r.path !== "/" && r.path !== "/config" && !r.path.startsWith("/meshes?size=100"));
+  const page1 = apiLog.all.filter(
+    (r) => r.path !== "/" && r.path !== "/config" && !r.path.startsWith("/meshes?size=100"),
+  );
   const sidebar = 7; // the selected mesh's badges
   expect(page1.length).toBeLessThanOrEqual(1 + 7 * 2 + sidebar);
   expect(paths).toContain("/meshes?size=10");

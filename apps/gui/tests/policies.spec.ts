@@ -7,18 +7,75 @@ import { expect, test } from "./harness/test.js";
 const web = { service: "web" };
 const backend = { service: "backend" };
 const POLICIES: (Resource & { path: string; expected: string })[] = [
-  { path: "traffic-permissions", expected: "service=web→service=backend", type: "TrafficPermission", mesh: "demo", name: "tp-1", sources: [{ match: web }], destinations: [{ match: backend }] },
-  { path: "traffic-routes", expected: "v1 90 % · v2 10 %", type: "TrafficRoute", mesh: "demo", name: "tr-1", sources: [{ match: web }], destinations: [{ match: backend }], conf: [{ weight: 90, destination: { service: "backend", version: "v1" } }, { weight: 10, destination: { service: "backend", version: "v2" } }] },
-  { path: "traffic-logs", expected: "mesh default", type: "TrafficLog", mesh: "demo", name: "tl-1", sources: [{ match: web }], destinations: [{ match: backend }] },
-  { path: "traffic-traces", expected: "zipkin-1", type: "TrafficTrace", mesh: "demo", name: "tt-1", selectors: [{ match: { service: "*" } }], conf: { backend: "zipkin-1" } },
-  { path: "health-checks", expected: "Passive: unhealthy after 3, penalty 5s", type: "HealthCheck", mesh: "demo", name: "hc-1", sources: [{ match: web }], destinations: [{ match: backend }], conf: { passiveChecks: { unhealthyThreshold: 3, penaltyInterval: "5s" } } },
-  { path: "proxytemplates", expected: "all dataplanes", type: "ProxyTemplate", mesh: "demo", name: "pt-1", conf: { imports: ["default-proxy"] } },
+  {
+    path: "traffic-permissions",
+    expected: "service=web→service=backend",
+    type: "TrafficPermission",
+    mesh: "demo",
+    name: "tp-1",
+    sources: [{ match: web }],
+    destinations: [{ match: backend }],
+  },
+  {
+    path: "traffic-routes",
+    expected: "v1 90 % · v2 10 %",
+    type: "TrafficRoute",
+    mesh: "demo",
+    name: "tr-1",
+    sources: [{ match: web }],
+    destinations: [{ match: backend }],
+    conf: [
+      { weight: 90, destination: { service: "backend", version: "v1" } },
+      { weight: 10, destination: { service: "backend", version: "v2" } },
+    ],
+  },
+  {
+    path: "traffic-logs",
+    expected: "mesh default",
+    type: "TrafficLog",
+    mesh: "demo",
+    name: "tl-1",
+    sources: [{ match: web }],
+    destinations: [{ match: backend }],
+  },
+  {
+    path: "traffic-traces",
+    expected: "zipkin-1",
+    type: "TrafficTrace",
+    mesh: "demo",
+    name: "tt-1",
+    selectors: [{ match: { service: "*" } }],
+    conf: { backend: "zipkin-1" },
+  },
+  {
+    path: "health-checks",
+    expected: "Passive: unhealthy after 3, penalty 5s",
+    type: "HealthCheck",
+    mesh: "demo",
+    name: "hc-1",
+    sources: [{ match: web }],
+    destinations: [{ match: backend }],
+    conf: { passiveChecks: { unhealthyThreshold: 3, penaltyInterval: "5s" } },
+  },
+  {
+    path: "proxytemplates",
+    expected: "all dataplanes",
+    type: "ProxyTemplate",
+    mesh: "demo",
+    name: "pt-1",
+    conf: { imports: ["default-proxy"] },
+  },
 ] as never;
 
 const gui = useControlPlane({}, async ({ client }) => {
   await seed(
     client,
-    mesh("demo", { tracing: { defaultBackend: "zipkin-1", backends: [{ name: "zipkin-1", zipkin: { url: "http://zipkin:9411/api/v1/spans" } }] } }),
+    mesh("demo", {
+      tracing: {
+        defaultBackend: "zipkin-1",
+        backends: [{ name: "zipkin-1", zipkin: { url: "http://zipkin:9411/api/v1/spans" } }],
+      },
+    }),
     [dataplane("web-1", { mesh: "demo", outbounds: [{ port: 10001, service: "backend" }] })],
     [dataplane("backend-1", { mesh: "demo" })],
   );
@@ -27,8 +84,11 @@ const gui = useControlPlane({}, async ({ client }) => {
   }
   // Two routes for backend: the more specific one (web → backend) wins over a wildcard one.
   await client.resources(resourceTypeByName("TrafficRoute")!).put({
-    type: "TrafficRoute", mesh: "demo", name: "tr-wildcard",
-    sources: [{ match: { service: "*" } }], destinations: [{ match: { service: "*" } }],
+    type: "TrafficRoute",
+    mesh: "demo",
+    name: "tr-wildcard",
+    sources: [{ match: { service: "*" } }],
+    destinations: [{ match: { service: "*" } }],
     conf: [{ weight: 100, destination: { service: "*" } }],
   } as never);
 });
@@ -62,11 +122,17 @@ test("a policy's YAML says its type, and its overview every selector", async ({ 
   await expect(page.getByTestId("resource-code")).toContainText("name: tr-1");
 });
 
-test("of two routes, the loser applies to no dataplane and the winner lists its dataplane", async ({ page }) => {
+test("of two routes, the loser applies to no dataplane and the winner lists its dataplane", async ({
+  page,
+}) => {
   await page.goto(gui.url("/meshes/demo/traffic-routes/tr-wildcard?tab=dataplanes"));
-  await expect(page.getByTestId("applies-nowhere")).toHaveText(/This policy currently applies to no dataplane/);
+  await expect(page.getByTestId("applies-nowhere")).toHaveText(
+    /This policy currently applies to no dataplane/,
+  );
   await page.goto(gui.url("/meshes/demo/traffic-routes/tr-1?tab=dataplanes"));
-  await expect(page.getByTestId("affected-web-1")).toContainText("outbound 127.0.0.1:10001 → backend");
+  await expect(page.getByTestId("affected-web-1")).toContainText(
+    "outbound 127.0.0.1:10001 → backend",
+  );
   await page.goto(gui.url("/meshes/demo/health-checks/hc-1?tab=dataplanes"));
   await expect(page.getByTestId("affected-web-1")).toContainText("service backend");
 });
@@ -76,7 +142,11 @@ test.describe("a missing policy", () => {
 
   test("is not found, with a link to its list", async ({ page }) => {
     await page.goto(gui.url("/meshes/demo/traffic-routes/nope"));
-    await expect(page.getByTestId("not-found")).toContainText("TrafficRoute 'nope' not found in mesh 'demo'");
-    await expect(page.getByTestId("not-found").getByRole("link", { name: "All traffic routes" })).toBeVisible();
+    await expect(page.getByTestId("not-found")).toContainText(
+      "TrafficRoute 'nope' not found in mesh 'demo'",
+    );
+    await expect(
+      page.getByTestId("not-found").getByRole("link", { name: "All traffic routes" }),
+    ).toBeVisible();
   });
 });

@@ -9,7 +9,14 @@ const gui = useControlPlane({}, async ({ client }) => {
     mesh("default"),
     onlineDataplane("web-1", { outbounds: [{ port: 10001, service: "backend" }] }),
     offlineDataplane("backend-1"),
-    { type: "TrafficRoute", mesh: "default", name: "route-1", sources: [{ match: { service: "web" } }], destinations: [{ match: { service: "backend" } }], conf: [{ weight: 100, destination: { service: "backend" } }] } as never,
+    {
+      type: "TrafficRoute",
+      mesh: "default",
+      name: "route-1",
+      sources: [{ match: { service: "web" } }],
+      destinations: [{ match: { service: "backend" } }],
+      conf: [{ weight: 100, destination: { service: "backend" } }],
+    } as never,
   );
 });
 
@@ -33,7 +40,9 @@ const ROUTES: [string, string][] = [
   ["/nope", "not-found"],
 ];
 
-test("every route loads by its URL and again after reload, with no console error", async ({ page }) => {
+test("every route loads by its URL and again after reload, with no console error", async ({
+  page,
+}) => {
   for (const [path, testid] of ROUTES) {
     await page.goto(gui.url(path));
     await expect(page.getByTestId(testid), path).toBeVisible();
@@ -42,15 +51,25 @@ test("every route loads by its URL and again after reload, with no console error
   }
 });
 
-test("/nope answers index.html and shows the not-found view with links to / and /meshes", async ({ page }) => {
+test("/nope answers index.html and shows the not-found view with links to / and /meshes", async ({
+  page,
+}) => {
   const response = await page.goto(gui.url("/nope"));
   expect(response?.status()).toBe(200);
   await expect(page.getByTestId("not-found")).toContainText("There is no page at /nope");
-  await expect(page.getByTestId("not-found").getByRole("link", { name: "Overview" })).toHaveAttribute("href", "/");
-  await expect(page.getByTestId("not-found").getByRole("link", { name: "Meshes" })).toHaveAttribute("href", "/meshes");
+  await expect(
+    page.getByTestId("not-found").getByRole("link", { name: "Overview" }),
+  ).toHaveAttribute("href", "/");
+  await expect(page.getByTestId("not-found").getByRole("link", { name: "Meshes" })).toHaveAttribute(
+    "href",
+    "/meshes",
+  );
 });
 
-test("the control plane page warns about the memory store and its tree search finds apiServer.readOnly", async ({ page, context }) => {
+test("the control plane page warns about the memory store and its tree search finds apiServer.readOnly", async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: gui.cp.guiUrl });
   await page.goto(gui.url("/control-plane"));
   await expect(page.getByTestId("memory-store-warning")).toContainText("data is lost on restart");
@@ -58,7 +77,10 @@ test("the control plane page warns about the memory store and its tree search fi
   await page.getByTestId("config-search").fill("readOnly");
   await expect(page.getByTestId("config-match")).toHaveText(["apiServer.readOnly: false"]);
   await page.getByTestId("config-copy").click();
-  expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toHaveProperty("apiServer.readOnly", false);
+  expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toHaveProperty(
+    "apiServer.readOnly",
+    false,
+  );
 });
 
 test("the header shows the version and environment, and Connected", async ({ page }) => {
@@ -71,11 +93,15 @@ test("the header shows the version and environment, and Connected", async ({ pag
 test("status cells carry text, not only colour", async ({ page }) => {
   await page.goto(gui.url("/meshes/default/dataplanes"));
   for (const status of await page.getByTestId("status").all()) {
-    expect((await status.textContent())?.trim()).toMatch(/^(Online|Online \(stale\?\)|Offline|Never connected)$/);
+    expect((await status.textContent())?.trim()).toMatch(
+      /^(Online|Online \(stale\?\)|Offline|Never connected)$/,
+    );
   }
 });
 
-test("the dark theme sets data-theme=dark on <html> and persists across reload", async ({ page }) => {
+test("the dark theme sets data-theme=dark on <html> and persists across reload", async ({
+  page,
+}) => {
   await page.emulateMedia({ colorScheme: "light" });
   await page.goto(gui.url("/"));
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
@@ -90,7 +116,9 @@ test("the dark theme sets data-theme=dark on <html> and persists across reload",
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
 });
 
-test("a 0.4-era bookmark /#/default/dataplanes lands on /meshes/default/dataplanes", async ({ page }) => {
+test("a 0.4-era bookmark /#/default/dataplanes lands on /meshes/default/dataplanes", async ({
+  page,
+}) => {
   await page.goto(gui.url("/#/default/dataplanes"));
   await expect(page).toHaveURL(gui.url("/meshes/default/dataplanes"));
   await expect(page.getByTestId("dataplanes-table")).toBeVisible();

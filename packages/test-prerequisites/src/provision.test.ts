@@ -128,7 +128,10 @@ describe("provision.sh", () => {
       stdout: "",
       stderr: "installing redis-server redis-tools chromium for the tests\n",
     });
-    expect(await calls()).toEqual(["apt-get update -q", `${INSTALL} redis-server redis-tools chromium`]);
+    expect(await calls()).toEqual([
+      "apt-get update -q",
+      `${INSTALL} redis-server redis-tools chromium`,
+    ]);
   });
 
   it("installs only what is missing", async () => {

@@ -42,7 +42,13 @@ const kindOf = (status: number): GuiErrorKind =>
 /** The GUI's view of anything a client call threw. */
 export function toGuiError(error: unknown): GuiError {
   if (error instanceof NetworkError) {
-    return { kind: "unreachable", status: 0, title: "API server unreachable", details: error.reason, causes: [] };
+    return {
+      kind: "unreachable",
+      status: 0,
+      title: "API server unreachable",
+      details: error.reason,
+      causes: [],
+    };
   }
   if (error instanceof ApiError) {
     const kind = kindOf(error.status);
@@ -65,7 +71,13 @@ export function toGuiError(error: unknown): GuiError {
       };
     }
     if (error.isKumaError) {
-      return { kind, status: error.status, title: error.title, details: error.details, causes: error.causes };
+      return {
+        kind,
+        status: error.status,
+        title: error.title,
+        details: error.details,
+        causes: error.causes,
+      };
     }
     const text = error.body.trim();
     return {

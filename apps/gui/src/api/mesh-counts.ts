@@ -1,11 +1,20 @@
 /** The counts a mesh's summary shows (P1, P3): dataplanes by status, and one count per policy type. */
 import type { KumaClient } from "@kuma-ts/client";
 import { policyPages } from "../model/policy-types.js";
-import { countSource, dataplaneCountsSource, type DataplaneCounts, type SourceSpec } from "./sources-of.js";
+import {
+  countSource,
+  dataplaneCountsSource,
+  type DataplaneCounts,
+  type SourceSpec,
+} from "./sources-of.js";
 import type { SourceState } from "../data/source.js";
 
 /** The sources of a mesh's counts: 1 (+ extra pages of 1,000 dataplanes) + 6 requests. */
-export function meshCountSpecs(client: KumaClient, mesh: string, now: () => number): SourceSpec<unknown>[] {
+export function meshCountSpecs(
+  client: KumaClient,
+  mesh: string,
+  now: () => number,
+): SourceSpec<unknown>[] {
   return [
     dataplaneCountsSource(client, mesh, now) as SourceSpec<unknown>,
     ...policyPages.map((page) => countSource(client, page.type, mesh) as SourceSpec<unknown>),
@@ -29,7 +38,10 @@ export function meshCounts(
   return {
     dataplanes: states.get(dataplanes!.key)?.data as DataplaneCounts | undefined,
     policies: Object.fromEntries(
-      policyPages.map((page, i) => [page.path, states.get(policies[i]!.key)?.data as number | undefined]),
+      policyPages.map((page, i) => [
+        page.path,
+        states.get(policies[i]!.key)?.data as number | undefined,
+      ]),
     ),
   };
 }

@@ -40,7 +40,11 @@ const query = (params: [string, string | number | undefined][]): string => {
 };
 
 /** A page, read again whole (lists have no ETag: the source compares body hashes). */
-const pageResult = <T>(page: Page<T>) => ({ changed: true as const, data: page, resumeToken: page.resumeToken });
+const pageResult = <T>(page: Page<T>) => ({
+  changed: true as const,
+  data: page,
+  resumeToken: page.resumeToken,
+});
 
 export const indexSource = (client: KumaClient): SourceSpec<IndexInfo> => ({
   key: "/",
@@ -53,7 +57,10 @@ export const apiConfigSource = (client: KumaClient): SourceSpec<Record<string, u
 });
 
 export const meshesSource = (client: KumaClient, paging: Paging): SourceSpec<Page<Mesh>> => ({
-  key: `/meshes${query([["size", paging.size], ["offset", paging.offset]])}`,
+  key: `/meshes${query([
+    ["size", paging.size],
+    ["offset", paging.offset],
+  ])}`,
   fetch: async () => pageResult(await client.resources(MeshType).list(paging)),
 });
 
@@ -63,17 +70,23 @@ export function resourceSource<T extends ResourceType>(
   type: T,
   key: { mesh?: string; name: string },
 ): SourceSpec<ResourceOf<T>> {
-  const path = type.scope === "global" ? `/${type.path}/${enc(key.name)}` : `/meshes/${enc(key.mesh!)}/${type.path}/${enc(key.name)}`;
+  const path =
+    type.scope === "global"
+      ? `/${type.path}/${enc(key.name)}`
+      : `/meshes/${enc(key.mesh!)}/${type.path}/${enc(key.name)}`;
   return {
     key: path,
     fetch: async (etag) => {
       const found = await client.resources(type).getIfChanged(key as never, etag);
-      return found === undefined ? { changed: false } : { changed: true, data: found.resource, etag: found.version };
+      return found === undefined
+        ? { changed: false }
+        : { changed: true, data: found.resource, etag: found.version };
     },
   };
 }
 
-export const meshSource = (client: KumaClient, mesh: string) => resourceSource(client, MeshType, { name: mesh });
+export const meshSource = (client: KumaClient, mesh: string) =>
+  resourceSource(client, MeshType, { name: mesh });
 
 /** One page of a mesh's resources of one type. */
 export function resourceListSource<T extends ResourceType>(
@@ -83,24 +96,40 @@ export function resourceListSource<T extends ResourceType>(
   paging: Paging,
 ): SourceSpec<Page<ResourceOf<T>>> {
   return {
-    key: `/meshes/${enc(mesh)}/${type.path}${query([["size", paging.size], ["offset", paging.offset]])}`,
+    key: `/meshes/${enc(mesh)}/${type.path}${query([
+      ["size", paging.size],
+      ["offset", paging.offset],
+    ])}`,
     fetch: async () =>
-      pageResult((await client.resources(type).list(...([{ mesh, ...paging }] as unknown as ListArgs<T>))) as Page<ResourceOf<T>>),
+      pageResult(
+        (await client
+          .resources(type)
+          .list(...([{ mesh, ...paging }] as unknown as ListArgs<T>))) as Page<ResourceOf<T>>,
+      ),
   };
 }
 
 /** How many resources of a type a mesh has: `size=1`, then `total` (never a whole list to count it). */
-export function countSource(client: KumaClient, type: ResourceType, mesh: string): SourceSpec<number> {
+export function countSource(
+  client: KumaClient,
+  type: ResourceType,
+  mesh: string,
+): SourceSpec<number> {
   return {
     key: `/meshes/${enc(mesh)}/${type.path}?size=1`,
     fetch: async () => ({
       changed: true,
-      data: (await client.resources(type).list(...([{ mesh, size: 1 }] as unknown as ListArgs<ResourceType>))).total,
+      data: (
+        await client
+          .resources(type)
+          .list(...([{ mesh, size: 1 }] as unknown as ListArgs<ResourceType>))
+      ).total,
     }),
   };
 }
 
-export const dataplaneCountSource = (client: KumaClient, mesh: string) => countSource(client, DataplaneType, mesh);
+export const dataplaneCountSource = (client: KumaClient, mesh: string) =>
+  countSource(client, DataplaneType, mesh);
 
 export function overviewsSource(
   client: KumaClient,
@@ -108,7 +137,10 @@ export function overviewsSource(
   tags: Readonly<Record<string, string>>,
   paging: Paging,
 ): SourceSpec<Page<DataplaneOverview>> {
-  const params: [string, string | number | undefined][] = tagParams(tags).map((tag) => ["tag", tag]);
+  const params: [string, string | number | undefined][] = tagParams(tags).map((tag) => [
+    "tag",
+    tag,
+  ]);
   params.push(["size", paging.size], ["offset", paging.offset]);
   return {
     key: `/meshes/${enc(mesh)}/dataplanes+insights${query(params)}`,
@@ -116,12 +148,18 @@ export function overviewsSource(
   };
 }
 
-export function overviewSource(client: KumaClient, mesh: string, name: string): SourceSpec<DataplaneOverview> {
+export function overviewSource(
+  client: KumaClient,
+  mesh: string,
+  name: string,
+): SourceSpec<DataplaneOverview> {
   return {
     key: `/meshes/${enc(mesh)}/dataplanes+insights/${enc(name)}`,
     fetch: async (etag) => {
       const found = await client.dataplaneOverviewIfChanged({ mesh, name }, etag);
-      return found === undefined ? { changed: false } : { changed: true, data: found.resource, etag: found.version };
+      return found === undefined
+        ? { changed: false }
+        : { changed: true, data: found.resource, etag: found.version };
     },
   };
 }
@@ -134,7 +172,10 @@ export function inspectionSource(
 ): SourceSpec<DataplaneInspection> {
   return {
     key: `/meshes/${enc(mesh)}/dataplanes/${enc(name)}/policies${explain ? "?explain=true" : ""}`,
-    fetch: async () => ({ changed: true, data: await client.inspectDataplane({ mesh, name, explain }) }),
+    fetch: async () => ({
+      changed: true,
+      data: await client.inspectDataplane({ mesh, name, explain }),
+    }),
   };
 }
 
@@ -146,7 +187,10 @@ export function policyDataplanesSource(
   paging: Paging,
 ): SourceSpec<Page<PolicyDataplanesItem>> {
   return {
-    key: `/meshes/${enc(mesh)}/${type.path}/${enc(name)}/dataplanes${query([["size", paging.size], ["offset", paging.offset]])}`,
+    key: `/meshes/${enc(mesh)}/${type.path}/${enc(name)}/dataplanes${query([
+      ["size", paging.size],
+      ["offset", paging.offset],
+    ])}`,
     fetch: async () => pageResult(await client.policyDataplanes({ type, mesh, name, ...paging })),
   };
 }
@@ -165,16 +209,26 @@ export const STATUS_PAGE_SIZE = 1000;
 /** Above 5 pages (5,000 dataplanes) only the total is shown. */
 export const MAX_STATUS_PAGES = 5;
 
-export function dataplaneCountsSource(client: KumaClient, mesh: string, now: () => number): SourceSpec<DataplaneCounts> {
+export function dataplaneCountsSource(
+  client: KumaClient,
+  mesh: string,
+  now: () => number,
+): SourceSpec<DataplaneCounts> {
   return {
     key: `/meshes/${enc(mesh)}/dataplanes+insights?size=${STATUS_PAGE_SIZE}&pages=${MAX_STATUS_PAGES}`,
     fetch: async () => {
-      const byStatus: Record<DataplaneStatusKind, number> = { online: 0, stale: 0, offline: 0, never: 0 };
+      const byStatus: Record<DataplaneStatusKind, number> = {
+        online: 0,
+        stale: 0,
+        offline: 0,
+        never: 0,
+      };
       let offset: string | undefined;
       for (let pages = 1; ; pages++) {
         const page = await client.dataplaneOverviews({ mesh, size: STATUS_PAGE_SIZE, offset });
         const total = page.total;
-        if (total > STATUS_PAGE_SIZE * MAX_STATUS_PAGES) return { changed: true, data: { total, byStatus: undefined, pages } };
+        if (total > STATUS_PAGE_SIZE * MAX_STATUS_PAGES)
+          return { changed: true, data: { total, byStatus: undefined, pages } };
         for (const item of page.items) byStatus[dataplaneStatus(item, now()).kind]++;
         offset = page.nextOffset;
         if (offset === undefined) return { changed: true, data: { total, byStatus, pages } };

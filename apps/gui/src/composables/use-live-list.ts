@@ -26,7 +26,10 @@ export interface LiveListOptions<T> {
   toItem(resource: unknown): T;
 }
 
-export function useLiveList<T>(spec: () => SourceSpec<Page<T>> | undefined, options: LiveListOptions<T>): LiveList<T> {
+export function useLiveList<T>(
+  spec: () => SourceSpec<Page<T>> | undefined,
+  options: LiveListOptions<T>,
+): LiveList<T> {
   const { live } = useApp();
   const list = useSource(spec);
   const rows = shallowRef<LiveRows<T>>({ rows: [], pending: 0 });
@@ -37,7 +40,10 @@ export function useLiveList<T>(spec: () => SourceSpec<Page<T>> | undefined, opti
     ([source, page]) => {
       if (!page) return;
       // A new page (another offset, size or filter) is shown whole; the same page polled again is merged.
-      rows.value = source === shownSource ? mergePolledPage(rows.value, page.items, options.nameOf) : freshRows(page.items, options.nameOf);
+      rows.value =
+        source === shownSource
+          ? mergePolledPage(rows.value, page.items, options.nameOf)
+          : freshRows(page.items, options.nameOf);
       shownSource = source;
     },
     { immediate: true },
@@ -54,7 +60,9 @@ export function useLiveList<T>(spec: () => SourceSpec<Page<T>> | undefined, opti
     const target = options.watchTarget();
     const hasData = list.data.value !== undefined;
     const key = list.source.value?.key;
-    return live.mode.value === "push" && target && hasData && key ? JSON.stringify([target, key]) : undefined;
+    return live.mode.value === "push" && target && hasData && key
+      ? JSON.stringify([target, key])
+      : undefined;
   };
   watch(
     watched,
@@ -72,7 +80,12 @@ export function useLiveList<T>(spec: () => SourceSpec<Page<T>> | undefined, opti
         rows.value = applyChange(rows.value, event, { isLastPage }, options.toItem);
       };
       onCleanup(
-        live.watchPage({ target: target.target, since: source.state.resumeToken, sourceKeys: [source.key], onEvent }),
+        live.watchPage({
+          target: target.target,
+          since: source.state.resumeToken,
+          sourceKeys: [source.key],
+          onEvent,
+        }),
       );
     },
     { immediate: true },

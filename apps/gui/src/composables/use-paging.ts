@@ -26,7 +26,8 @@ export function sizeOf(query: LocationQuery, defaultSize: number): number {
   return (PAGE_SIZES as readonly number[]).includes(size) ? size : defaultSize;
 }
 
-export const offsetOf = (query: LocationQuery): string | undefined => single(query.offset) || undefined;
+export const offsetOf = (query: LocationQuery): string | undefined =>
+  single(query.offset) || undefined;
 
 export function usePaging(defaultSize: number): Paging {
   const route = useRoute();
@@ -43,7 +44,9 @@ export function usePaging(defaultSize: number): Paging {
     size: computed(() => sizeOf(route.query, defaultSize)),
     offset,
     // Read the stack through the route so that the button updates with each move.
-    canGoBack: computed(() => route.fullPath !== "" && offset.value !== undefined && stack().length > 0),
+    canGoBack: computed(
+      () => route.fullPath !== "" && offset.value !== undefined && stack().length > 0,
+    ),
     next(nextOffset) {
       stack().push(offset.value);
       go({ offset: nextOffset });

@@ -2,7 +2,14 @@
  * A view's source: subscribed while the view shows it, read on first use,
  * switched when the key changes (another page, another filter).
  */
-import { computed, onScopeDispose, shallowRef, watch, type ComputedRef, type ShallowRef } from "vue";
+import {
+  computed,
+  onScopeDispose,
+  shallowRef,
+  watch,
+  type ComputedRef,
+  type ShallowRef,
+} from "vue";
 import { useApp } from "../app-context.js";
 import type { SourceSpec } from "../api/sources-of.js";
 import type { Source, SourceState } from "../data/source.js";
@@ -52,7 +59,11 @@ export function useSources<T>(specs: () => readonly SourceSpec<T>[]): {
 } {
   const { sources } = useApp();
   const used = shallowRef(new Map<string, { source: Source<T>; unsubscribe: () => void }>());
-  const keys = computed(() => specs().map((spec) => spec.key).join("\n"));
+  const keys = computed(() =>
+    specs()
+      .map((spec) => spec.key)
+      .join("\n"),
+  );
   watch(
     keys,
     () => {
@@ -76,7 +87,9 @@ export function useSources<T>(specs: () => readonly SourceSpec<T>[]): {
     for (const entry of used.value.values()) entry.unsubscribe();
   });
   return {
-    states: computed(() => new Map([...used.value].map(([key, entry]) => [key, entry.source.state]))),
+    states: computed(
+      () => new Map([...used.value].map(([key, entry]) => [key, entry.source.state])),
+    ),
     refresh: async () => {
       await Promise.all([...used.value.values()].map((entry) => entry.source.refresh()));
     },

@@ -11,7 +11,11 @@ export type WatchTarget =
   /** `GET /meshes?watch=true`: the mesh selector, the overview and the meshes page. */
   | { readonly kind: "meshes" }
   /** `GET /meshes/{mesh}/dataplanes+insights?watch=true[&tag…]`: the dataplanes page. */
-  | { readonly kind: "overviews"; readonly mesh: string; readonly tags: Readonly<Record<string, string>> }
+  | {
+      readonly kind: "overviews";
+      readonly mesh: string;
+      readonly tags: Readonly<Record<string, string>>;
+    }
   /** `GET /meshes/{mesh}/events?type=…`: the other pages of a mesh, restricted to the types they show. */
   | { readonly kind: "mesh-events"; readonly mesh: string; readonly types: readonly string[] };
 
@@ -25,7 +29,13 @@ export type ChangeEvent =
       readonly version: string;
       readonly resource: unknown;
     }
-  | { readonly kind: "deleted"; readonly type: string; readonly mesh?: string; readonly name: string; readonly version: string }
+  | {
+      readonly kind: "deleted";
+      readonly type: string;
+      readonly mesh?: string;
+      readonly name: string;
+      readonly version: string;
+    }
   /** The resume point was too old: what the page shows must be read again. */
   | { readonly kind: "reset"; readonly reason: string };
 
@@ -36,7 +46,11 @@ export class FeedRefused extends Error {
 
 /** A change feed: the events after `since` (a list's `Kuma-Resume-Token`), until `signal` aborts. */
 export interface ChangeFeed {
-  watch(target: WatchTarget, since: string | undefined, signal: AbortSignal): AsyncIterable<ChangeEvent>;
+  watch(
+    target: WatchTarget,
+    since: string | undefined,
+    signal: AbortSignal,
+  ): AsyncIterable<ChangeEvent>;
 }
 
 /**

@@ -14,8 +14,13 @@ const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe("a source", () => {
   it("sends the known ETag and keeps its data untouched on a 304", async () => {
     const seen: (string | undefined)[] = [];
-    const answers: Fetched<{ v: number }>[] = [{ changed: true, data: { v: 1 }, etag: "1" }, { changed: false }];
-    const source = createSource("k", async (etag) => (seen.push(etag), answers.shift()!), { limiter: createLimiter() });
+    const answers: Fetched<{ v: number }>[] = [
+      { changed: true, data: { v: 1 }, etag: "1" },
+      { changed: false },
+    ];
+    const source = createSource("k", async (etag) => (seen.push(etag), answers.shift()!), {
+      limiter: createLimiter(),
+    });
     await source.refresh();
     const first = source.state.data;
     await source.refresh();
@@ -26,7 +31,9 @@ describe("a source", () => {
 
   it("keeps a list's data (same object) when the body hashes the same", async () => {
     let version = 1;
-    const source = createSource("k", async () => ({ changed: true, data: { items: [version] } }), { limiter: createLimiter() });
+    const source = createSource("k", async () => ({ changed: true, data: { items: [version] } }), {
+      limiter: createLimiter(),
+    });
     await source.refresh();
     const first = source.state.data;
     await source.refresh();
@@ -42,7 +49,8 @@ describe("a source", () => {
     const source = createSource(
       "k",
       async () => {
-        if (fail) throw new NetworkError("GET", "http://x/api/", "connect ECONNREFUSED", false, undefined);
+        if (fail)
+          throw new NetworkError("GET", "http://x/api/", "connect ECONNREFUSED", false, undefined);
         return { changed: true, data: 1 };
       },
       { limiter: createLimiter(), onOutcome: (error) => outcomes.push(error?.kind) },
@@ -56,7 +64,9 @@ describe("a source", () => {
 
   it("shares one request between refreshes that overlap", async () => {
     let calls = 0;
-    const source = createSource("k", async () => (calls++, { changed: true, data: calls }), { limiter: createLimiter() });
+    const source = createSource("k", async () => (calls++, { changed: true, data: calls }), {
+      limiter: createLimiter(),
+    });
     await Promise.all([source.refresh(), source.refresh()]);
     expect(calls).toBe(1);
   });
@@ -96,7 +106,7 @@ describe("the limiter", () => {
 
 describe("live rows", () => {
   const nameOf = (item: { name: string; v?: number }) => item.name;
-  const page = freshRows([{ name: "b" }, { name: "d" }], nameOf);
+  const page = freshRows<{ name: string; v?: number }>([{ name: "b" }, { name: "d" }], nameOf);
 
   it("update rows in place, grey out rows gone and count new names when a page is polled again", () => {
     const next = mergePolledPage(page, [{ name: "a" }, { name: "b", v: 2 }], nameOf);
@@ -110,7 +120,9 @@ describe("live rows", () => {
   it("apply a feed's events: updated in place, deleted greyed, created inside the page counted", () => {
     const toItem = (resource: unknown) => resource as { name: string; v?: number };
     const event = (kind: "created" | "updated" | "deleted", name: string): ChangeEvent =>
-      kind === "deleted" ? { kind, type: "T", name, version: "2" } : { kind, type: "T", name, version: "2", resource: { name, v: 9 } };
+      kind === "deleted"
+        ? { kind, type: "T", name, version: "2" }
+        : { kind, type: "T", name, version: "2", resource: { name, v: 9 } };
     const middle = { isLastPage: false };
     expect(applyChange(page, event("updated", "d"), middle, toItem).rows[1]!.item.v).toBe(9);
     expect(applyChange(page, event("updated", "z"), middle, toItem)).toBe(page);
@@ -129,13 +141,21 @@ describe("live updates", () => {
   const setup = (feed: ChangeFeed, mode: "push" | "off" = "push") => {
     let hidden = false;
     const listeners: (() => void)[] = [];
-    const visibility: Visibility = { hidden: () => hidden, onChange: (l) => (listeners.push(l), () => undefined) };
+    const visibility: Visibility = {
+      hidden: () => hidden,
+      onChange: (l) => (listeners.push(l), () => undefined),
+    };
     const sources = createSources({ limiter: createLimiter() });
     let reads = 0;
     const source = sources.get("/list", async () => (reads++, { changed: true, data: reads }));
     source.subscribe();
     let saved: string | undefined;
-    const live = createLiveUpdates({ sources, feed, visibility, modeStore: { load: () => mode, save: (m) => (saved = m) } });
+    const live = createLiveUpdates({
+      sources,
+      feed,
+      visibility,
+      modeStore: { load: () => mode, save: (m) => (saved = m) },
+    });
     const setHidden = (value: boolean) => {
       hidden = value;
       for (const listener of listeners) listener();
@@ -182,7 +202,12 @@ describe("live updates", () => {
       },
     };
     const { live } = setup(feed);
-    const stop = live.watchPage({ target: { kind: "meshes" }, since: "t1", sourceKeys: ["/list"], onEvent: () => undefined });
+    const stop = live.watchPage({
+      target: { kind: "meshes" },
+      since: "t1",
+      sourceKeys: ["/list"],
+      onEvent: () => undefined,
+    });
     await vi.advanceTimersByTimeAsync(0);
     expect(live.feedState.value).toBe("polling");
     expect(watches).toBe(1);
@@ -202,7 +227,12 @@ describe("live updates", () => {
       },
     };
     const { live } = setup(feed);
-    const stop = live.watchPage({ target: { kind: "meshes" }, since: undefined, sourceKeys: ["/list"], onEvent: () => undefined });
+    const stop = live.watchPage({
+      target: { kind: "meshes" },
+      since: undefined,
+      sourceKeys: ["/list"],
+      onEvent: () => undefined,
+    });
     await vi.advanceTimersByTimeAsync(0);
     expect(watches).toBe(1);
     expect(live.feedState.value).not.toBe("push");
@@ -225,7 +255,12 @@ describe("live updates", () => {
     };
     const { live, reads } = setup(feed);
     const events: ChangeEvent[] = [];
-    const stop = live.watchPage({ target: { kind: "meshes" }, since: "token-7", sourceKeys: ["/list"], onEvent: (e) => events.push(e) });
+    const stop = live.watchPage({
+      target: { kind: "meshes" },
+      since: "token-7",
+      sourceKeys: ["/list"],
+      onEvent: (e) => events.push(e),
+    });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(sinces).toEqual(["token-7"]);
     expect(events.map((e) => e.kind)).toEqual(["updated"]);
@@ -248,7 +283,16 @@ describe("the connection", () => {
     const connection = createConnection({
       probe: async () => {
         probes++;
-        if (!up) throw new ApiError("GET", "http://x/api/", 502, "API server unreachable", "Bad Gateway", [], "");
+        if (!up)
+          throw new ApiError(
+            "GET",
+            "http://x/api/",
+            502,
+            "API server unreachable",
+            "Bad Gateway",
+            [],
+            "",
+          );
       },
       onRecovered: () => recovered++,
     });
@@ -267,28 +311,52 @@ describe("the connection", () => {
   });
 
   it("is reconnecting (the API was lost) after a success, and ignores errors the API itself answered", async () => {
-    const connection = createConnection({ probe: async () => undefined, onRecovered: () => undefined });
+    const connection = createConnection({
+      probe: async () => undefined,
+      onRecovered: () => undefined,
+    });
     await connection.retryNow();
-    connection.report(toGuiError(new ApiError("GET", "http://x/api/m", 500, "Boom", "Internal Server Error", [], "")));
+    connection.report(
+      toGuiError(
+        new ApiError("GET", "http://x/api/m", 500, "Boom", "Internal Server Error", [], ""),
+      ),
+    );
     expect(connection.status.value).toBe("connected");
-    connection.report(toGuiError(new NetworkError("GET", "http://x/api/m", "reset", false, undefined)));
+    connection.report(
+      toGuiError(new NetworkError("GET", "http://x/api/m", "reset", false, undefined)),
+    );
     expect(connection.status.value).toBe("reconnecting");
     connection.stop();
   });
 });
 
 describe("errors", () => {
-  const api = (status: number, body: string, title = "", details = "") => new ApiError("GET", "http://x/api/m", status, title, details, [], body);
+  const api = (status: number, body: string, title = "", details = "") =>
+    new ApiError("GET", "http://x/api/m", status, title, details, [], body);
 
   it("keep a Kuma error body as it is, and make a plain-text body the title", () => {
-    expect(toGuiError(api(400, "{}", "Could not retrieve resources", "Bad Request"))).toMatchObject({ kind: "other", status: 400, title: "Could not retrieve resources", details: "Bad Request" });
-    expect(toGuiError(api(404, "404 page not found\n"))).toMatchObject({ kind: "not-found", title: "404 page not found" });
+    expect(toGuiError(api(400, "{}", "Could not retrieve resources", "Bad Request"))).toMatchObject(
+      { kind: "other", status: 400, title: "Could not retrieve resources", details: "Bad Request" },
+    );
+    expect(toGuiError(api(404, "404 page not found\n"))).toMatchObject({
+      kind: "not-found",
+      title: "404 page not found",
+    });
   });
 
   it("are not found only for a 404; no answer or a 502 is unreachable; a 503 is the store", () => {
     expect(toGuiError(api(500, "", "Could not", "Internal Server Error")).kind).toBe("other");
-    expect(toGuiError(api(502, "", "API server unreachable", "Bad Gateway"))).toMatchObject({ kind: "unreachable", status: 502, title: "API server unreachable" });
-    expect(toGuiError(new NetworkError("GET", "http://x/", "ECONNREFUSED", false, undefined))).toMatchObject({ kind: "unreachable", status: 0 });
-    expect(toGuiError(api(503, "", "Could not", "Service Unavailable"))).toMatchObject({ kind: "unavailable", title: "The control plane's store is unavailable" });
+    expect(toGuiError(api(502, "", "API server unreachable", "Bad Gateway"))).toMatchObject({
+      kind: "unreachable",
+      status: 502,
+      title: "API server unreachable",
+    });
+    expect(
+      toGuiError(new NetworkError("GET", "http://x/", "ECONNREFUSED", false, undefined)),
+    ).toMatchObject({ kind: "unreachable", status: 0 });
+    expect(toGuiError(api(503, "", "Could not", "Service Unavailable"))).toMatchObject({
+      kind: "unavailable",
+      title: "The control plane's store is unavailable",
+    });
   });
 });

@@ -29,7 +29,11 @@ export function freshRows<T>(items: readonly T[], nameOf: (item: T) => string): 
 }
 
 /** A page polled again: rows still there are updated in place, rows gone are greyed, new names are counted. */
-export function mergePolledPage<T>(current: LiveRows<T>, items: readonly T[], nameOf: (item: T) => string): LiveRows<T> {
+export function mergePolledPage<T>(
+  current: LiveRows<T>,
+  items: readonly T[],
+  nameOf: (item: T) => string,
+): LiveRows<T> {
   const incoming = new Map(items.map((item) => [nameOf(item), item]));
   const shown = new Set(current.rows.map((row) => row.name));
   const rows = current.rows.map((row) => {
@@ -52,13 +56,17 @@ export function applyChange<T>(
   if (index !== -1) {
     const rows = [...current.rows];
     const row = rows[index]!;
-    rows[index] = event.kind === "deleted" ? { ...row, deleted: true } : { ...row, item: toItem(event.resource), deleted: false };
+    rows[index] =
+      event.kind === "deleted"
+        ? { ...row, deleted: true }
+        : { ...row, item: toItem(event.resource), deleted: false };
     return { ...current, rows };
   }
   if (event.kind === "updated") return current; // not on this page
   // Created or deleted elsewhere: the page's items shift when the name sorts before its last row.
   const last = current.rows.at(-1)?.name;
-  const touchesPage = position.isLastPage || last === undefined || compareNames(event.name, last) < 0;
+  const touchesPage =
+    position.isLastPage || last === undefined || compareNames(event.name, last) < 0;
   return touchesPage ? { ...current, pending: current.pending + 1 } : current;
 }
 

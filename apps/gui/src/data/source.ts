@@ -57,7 +57,12 @@ export type OutcomeListener = (error: GuiError | undefined) => void;
 export function createSource<T>(
   key: string,
   fetcher: Fetcher<T>,
-  options: { limiter: Limiter; onOutcome?: OutcomeListener; onUnused?: () => void; now?: () => number },
+  options: {
+    limiter: Limiter;
+    onOutcome?: OutcomeListener;
+    onUnused?: () => void;
+    now?: () => number;
+  },
 ): Source<T> {
   const now = options.now ?? Date.now;
   const state = shallowReactive<SourceState<T>>({
@@ -75,7 +80,8 @@ export function createSource<T>(
   const settle = (fetched: Fetched<T>): void => {
     if (fetched.changed) {
       const nextHash = fetched.etag === undefined ? contentHash(fetched.data) : undefined;
-      const same = fetched.etag === undefined ? nextHash === hash && state.data !== undefined : false;
+      const same =
+        fetched.etag === undefined ? nextHash === hash && state.data !== undefined : false;
       if (!same) state.data = fetched.data;
       hash = nextHash;
       state.etag = fetched.etag;
@@ -89,7 +95,11 @@ export function createSource<T>(
     inFlight ??= (async () => {
       state.loading = true;
       try {
-        settle(await options.limiter.run(() => fetcher(state.data === undefined ? undefined : state.etag)));
+        settle(
+          await options.limiter.run(() =>
+            fetcher(state.data === undefined ? undefined : state.etag),
+          ),
+        );
         options.onOutcome?.(undefined);
       } catch (error) {
         state.error = toGuiError(error);

@@ -14,7 +14,9 @@ export function configLeaves(value: unknown, path = ""): ConfigLeaf[] {
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value);
     if (entries.length === 0) return [{ path, value: "{}" }];
-    return entries.flatMap(([key, item]) => configLeaves(item, path === "" ? key : `${path}.${key}`));
+    return entries.flatMap(([key, item]) =>
+      configLeaves(item, path === "" ? key : `${path}.${key}`),
+    );
   }
   return [{ path, value: JSON.stringify(value) }];
 }
@@ -23,5 +25,7 @@ export function configLeaves(value: unknown, path = ""): ConfigLeaf[] {
 export function searchConfig(leaves: readonly ConfigLeaf[], query: string): ConfigLeaf[] {
   const wanted = query.trim().toLowerCase();
   if (wanted === "") return [...leaves];
-  return leaves.filter((leaf) => leaf.path.toLowerCase().includes(wanted) || leaf.value.toLowerCase().includes(wanted));
+  return leaves.filter(
+    (leaf) => leaf.path.toLowerCase().includes(wanted) || leaf.value.toLowerCase().includes(wanted),
+  );
 }

@@ -31,7 +31,9 @@ export interface DataplaneStatus {
 /** The subscriptions of an overview, newest connection first. */
 export function subscriptionsOf(overview: DataplaneOverview): DiscoverySubscription[] {
   const subscriptions = overview.dataplaneInsight?.subscriptions ?? [];
-  return [...subscriptions].sort((a, b) => (millisOf(b.connectTime) ?? 0) - (millisOf(a.connectTime) ?? 0));
+  return [...subscriptions].sort(
+    (a, b) => (millisOf(b.connectTime) ?? 0) - (millisOf(a.connectTime) ?? 0),
+  );
 }
 
 function newest(times: readonly (string | undefined)[]): string | undefined {
@@ -56,11 +58,21 @@ export function dataplaneStatus(overview: DataplaneOverview, now: number): Datap
   const controlPlane = subscriptions[0]?.controlPlaneInstanceId;
   const times = { lastConnected, lastSeen, lastUpdated, controlPlane };
   if (subscriptions.length === 0) {
-    return { kind: "never", label: "Never connected", explanation: "it has never connected to the control plane", ...times };
+    return {
+      kind: "never",
+      label: "Never connected",
+      explanation: "it has never connected to the control plane",
+      ...times,
+    };
   }
   const connected = subscriptions.some((s) => s.connectTime && !s.disconnectTime);
   if (!connected) {
-    return { kind: "offline", label: "Offline", explanation: "all its connections to the control plane are closed", ...times };
+    return {
+      kind: "offline",
+      label: "Offline",
+      explanation: "all its connections to the control plane are closed",
+      ...times,
+    };
   }
   const updated = millisOf(lastUpdated);
   const quietMs = now - (updated ?? millisOf(lastConnected) ?? now);
@@ -73,5 +85,10 @@ export function dataplaneStatus(overview: DataplaneOverview, now: number): Datap
       ...times,
     };
   }
-  return { kind: "online", label: "Online", explanation: "connected to the control plane", ...times };
+  return {
+    kind: "online",
+    label: "Online",
+    explanation: "connected to the control plane",
+    ...times,
+  };
 }

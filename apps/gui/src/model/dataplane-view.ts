@@ -2,9 +2,13 @@
 import type { DataplaneSpec, Inbound, Outbound } from "@kuma-ts/model";
 
 /** Inbound `interface` of Kuma 0.4: `IP:PORT:SERVICE_PORT`. */
-function parseInboundInterface(text: string): { address: string; port: number; servicePort: number } | undefined {
+function parseInboundInterface(
+  text: string,
+): { address: string; port: number; servicePort: number } | undefined {
   const match = /^(.*):(\d+):(\d+)$/.exec(text);
-  return match ? { address: match[1]!, port: Number(match[2]), servicePort: Number(match[3]) } : undefined;
+  return match
+    ? { address: match[1]!, port: Number(match[2]), servicePort: Number(match[3]) }
+    : undefined;
 }
 
 /** The dataplane's address: `networking.address`, or the IP of a legacy inbound `interface`. */
@@ -38,7 +42,10 @@ export function inboundView(inbound: Inbound, spec: DataplaneSpec): InboundView 
 
 /** `127.0.0.1:10001` of an outbound (its legacy `interface` `:10001` reads the same). */
 export function outboundAddress(outbound: Outbound): string {
-  if (outbound.interface) return outbound.interface.startsWith(":") ? `127.0.0.1${outbound.interface}` : outbound.interface;
+  if (outbound.interface)
+    return outbound.interface.startsWith(":")
+      ? `127.0.0.1${outbound.interface}`
+      : outbound.interface;
   return `${outbound.address ?? "127.0.0.1"}:${outbound.port ?? "?"}`;
 }
 
@@ -48,20 +55,25 @@ export const isGateway = (spec: DataplaneSpec): boolean => spec.networking?.gate
 /** The `service` tag values of every inbound, or of the gateway. */
 export function servicesOf(spec: DataplaneSpec): string[] {
   const networking = spec.networking ?? {};
-  const tagSets = networking.gateway ? [networking.gateway.tags ?? {}] : (networking.inbound ?? []).map((i) => i.tags ?? {});
+  const tagSets = networking.gateway
+    ? [networking.gateway.tags ?? {}]
+    : (networking.inbound ?? []).map((i) => i.tags ?? {});
   return [...new Set(tagSets.map((tags) => tags.service).filter((s): s is string => Boolean(s)))];
 }
 
 /** Every distinct `k=v` of the inbounds (or the gateway), `service` first. */
 export function tagsOf(spec: DataplaneSpec): string[] {
   const networking = spec.networking ?? {};
-  const tagSets = networking.gateway ? [networking.gateway.tags ?? {}] : (networking.inbound ?? []).map((i) => i.tags ?? {});
+  const tagSets = networking.gateway
+    ? [networking.gateway.tags ?? {}]
+    : (networking.inbound ?? []).map((i) => i.tags ?? {});
   const pairs = new Set<string>();
   for (const tags of tagSets) {
     if (tags.service !== undefined) pairs.add(`service=${tags.service}`);
   }
   for (const tags of tagSets) {
-    for (const [key, value] of Object.entries(tags)) if (key !== "service") pairs.add(`${key}=${value}`);
+    for (const [key, value] of Object.entries(tags))
+      if (key !== "service") pairs.add(`${key}=${value}`);
   }
   return [...pairs];
 }

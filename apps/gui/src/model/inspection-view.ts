@@ -32,8 +32,14 @@ export function effectLines(item: InspectionItem): EffectLine[] {
       ];
     case "inbound": {
       const { rbac, allowedSources } = item.effective;
-      if (!rbac) return [{ text: `mTLS off — every source allowed${allowedSources.length ? ` (permissions name: ${allowedSources.join(", ")})` : ""}` }];
-      if (allowedSources.length === 0) return [{ text: "mTLS on — deny-all: no permission allows any source", danger: true }];
+      if (!rbac)
+        return [
+          {
+            text: `mTLS off — every source allowed${allowedSources.length ? ` (permissions name: ${allowedSources.join(", ")})` : ""}`,
+          },
+        ];
+      if (allowedSources.length === 0)
+        return [{ text: "mTLS on — deny-all: no permission allows any source", danger: true }];
       return [{ text: `mTLS on — allowed sources: ${allowedSources.join(", ")}` }];
     }
     case "outbound": {
@@ -51,7 +57,9 @@ export function effectLines(item: InspectionItem): EffectLine[] {
 /** A route's split with its destinations: `backend version=v1 90 % · ...` */
 function routeText(conf: readonly WeightedDestination[]): string {
   if (conf.length === 1) {
-    const destination = Object.entries(conf[0]!.destination ?? {}).map(([k, v]) => `${k}=${v}`).join(", ");
+    const destination = Object.entries(conf[0]!.destination ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ");
     return `100 % to ${destination}`;
   }
   return routeSplit(conf);

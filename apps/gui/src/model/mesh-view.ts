@@ -9,14 +9,18 @@ export function mtlsText(mesh: Mesh): string {
 }
 
 /** `2 (default: file-1)`, `none` */
-export function backendsText(section: { backends?: readonly unknown[]; defaultBackend?: string } | undefined): string {
+export function backendsText(
+  section: { backends?: readonly unknown[]; defaultBackend?: string } | undefined,
+): string {
   const count = section?.backends?.length ?? 0;
   if (count === 0) return "none";
   return section?.defaultBackend ? `${count} (default: ${section.defaultBackend})` : String(count);
 }
 
 /** `prometheus :5670/metrics`, `off` */
-export function metricsText(metrics: { prometheus?: { port?: number; path?: string } } | undefined): string {
+export function metricsText(
+  metrics: { prometheus?: { port?: number; path?: string } } | undefined,
+): string {
   const prometheus = metrics?.prometheus;
   if (!prometheus) return "off";
   return `prometheus :${prometheus.port ?? "?"}${prometheus.path ?? ""}`;

@@ -21,9 +21,17 @@ const overview = (insight: DataplaneOverview["dataplaneInsight"]): DataplaneOver
 
 describe("dataplane status", () => {
   it("is Never connected without an insight ({} from the item endpoint) or without subscriptions", () => {
-    expect(dataplaneStatus(overview({}), NOW)).toMatchObject({ kind: "never", label: "Never connected" });
+    expect(dataplaneStatus(overview({}), NOW)).toMatchObject({
+      kind: "never",
+      label: "Never connected",
+    });
     expect(dataplaneStatus(overview({ subscriptions: [] }), NOW).kind).toBe("never");
-    const listItem = { type: "DataplaneOverview", mesh: "m", name: "dp", dataplane: {} } as unknown as DataplaneOverview;
+    const listItem = {
+      type: "DataplaneOverview",
+      mesh: "m",
+      name: "dp",
+      dataplane: {},
+    } as unknown as DataplaneOverview;
     expect(dataplaneStatus(listItem, NOW).kind).toBe("never");
   });
 
@@ -32,17 +40,32 @@ describe("dataplane status", () => {
       overview({
         subscriptions: [
           { id: "old", connectTime: at(90), disconnectTime: at(60) },
-          { id: "new", controlPlaneInstanceId: "cp-2", connectTime: at(30), status: { lastUpdateTime: at(1) } },
+          {
+            id: "new",
+            controlPlaneInstanceId: "cp-2",
+            connectTime: at(30),
+            status: { lastUpdateTime: at(1) },
+          },
         ],
       }),
       NOW,
     );
-    expect(status).toMatchObject({ kind: "online", label: "Online", controlPlane: "cp-2", lastConnected: at(30) });
+    expect(status).toMatchObject({
+      kind: "online",
+      label: "Online",
+      controlPlane: "cp-2",
+      lastConnected: at(30),
+    });
   });
 
   it("is Offline when every subscription is disconnected, last seen at the latest disconnect", () => {
     const status = dataplaneStatus(
-      overview({ subscriptions: [{ connectTime: at(90), disconnectTime: at(60) }, { connectTime: at(50), disconnectTime: at(40) }] }),
+      overview({
+        subscriptions: [
+          { connectTime: at(90), disconnectTime: at(60) },
+          { connectTime: at(50), disconnectTime: at(40) },
+        ],
+      }),
       NOW,
     );
     expect(status).toMatchObject({ kind: "offline", label: "Offline", lastSeen: at(40) });
@@ -51,17 +74,34 @@ describe("dataplane status", () => {
   it("is Online (stale?) past exactly 5 minutes without an acknowledged update", () => {
     expect(STALE_AFTER_MS).toBe(5 * 60 * 1000);
     const withUpdate = (ms: number) =>
-      overview({ subscriptions: [{ connectTime: at(60), status: { lastUpdateTime: new Date(NOW - ms).toISOString() } }] });
+      overview({
+        subscriptions: [
+          { connectTime: at(60), status: { lastUpdateTime: new Date(NOW - ms).toISOString() } },
+        ],
+      });
     expect(dataplaneStatus(withUpdate(STALE_AFTER_MS), NOW).kind).toBe("online");
     const stale = dataplaneStatus(withUpdate(STALE_AFTER_MS + 60_000), NOW);
-    expect(stale).toMatchObject({ kind: "stale", label: "Online (stale?)", explanation: "no config update acknowledged for 6 min" });
+    expect(stale).toMatchObject({
+      kind: "stale",
+      label: "Online (stale?)",
+      explanation: "no config update acknowledged for 6 min",
+    });
   });
 });
 
 describe("counters", () => {
   it('sums "3" and "5" to 8', () => {
     expect(sumCounters(["3", "5"])).toBe("8");
-    expect(xdsTotals(overview({ subscriptions: [{ status: { total: { responsesSent: "3" } } }, { status: { total: { responsesSent: "5", responsesRejected: "1" } } }] }))).toEqual({ sent: "8", rejected: "1" });
+    expect(
+      xdsTotals(
+        overview({
+          subscriptions: [
+            { status: { total: { responsesSent: "3" } } },
+            { status: { total: { responsesSent: "5", responsesRejected: "1" } } },
+          ],
+        }),
+      ),
+    ).toEqual({ sent: "8", rejected: "1" });
   });
 
   it("keeps every digit beyond 2^53 and counts missing values as 0", () => {
@@ -85,7 +125,10 @@ describe("times", () => {
 
 describe("the tag filter", () => {
   it("splits terms on their first ':' so that values may hold ':'", () => {
-    expect(parseTagFilter("service:web url:http://x:1")).toEqual({ tags: { service: "web", url: "http://x:1" }, problem: undefined });
+    expect(parseTagFilter("service:web url:http://x:1")).toEqual({
+      tags: { service: "web", url: "http://x:1" },
+      problem: undefined,
+    });
     expect(parseTagFilter("  version:*  ").tags).toEqual({ version: "*" });
   });
 
@@ -105,7 +148,9 @@ describe("the tag filter", () => {
 describe("legacy links", () => {
   it("map Kuma 0.4's hash routes to history routes", () => {
     expect(routeOfLegacyHash("#/default/dataplanes")).toBe("/meshes/default/dataplanes");
-    expect(routeOfLegacyHash("#/default/traffic-routes/r1")).toBe("/meshes/default/traffic-routes/r1");
+    expect(routeOfLegacyHash("#/default/traffic-routes/r1")).toBe(
+      "/meshes/default/traffic-routes/r1",
+    );
     expect(routeOfLegacyHash("#/default/overview")).toBe("/meshes/default");
     expect(routeOfLegacyHash("#/overview")).toBe("/");
     expect(routeOfLegacyHash("#/")).toBe("/");
@@ -116,7 +161,8 @@ describe("legacy links", () => {
 
 describe("route splits", () => {
   it("are computed from weight / sum, weight 0 said honestly", () => {
-    const conf = (weights: number[]) => weights.map((weight, i) => ({ weight, destination: { service: "b", version: `v${i + 1}` } }));
+    const conf = (weights: number[]) =>
+      weights.map((weight, i) => ({ weight, destination: { service: "b", version: `v${i + 1}` } }));
     expect(routeSplit(conf([90, 10]))).toBe("v1 90 % · v2 10 %");
     expect(routeSplit(conf([1, 2]))).toBe("v1 33.3 % · v2 66.7 %");
     expect(routeSplit(conf([100, 0]))).toBe("v1 100 % · v2 0 % (weight 0)");
@@ -126,8 +172,13 @@ describe("route splits", () => {
 
 describe("the configuration tree", () => {
   it("finds a key by part of its path, with the full path", () => {
-    const leaves = configLeaves({ apiServer: { readOnly: false, corsAllowedDomains: [".*"] }, store: { type: "memory" } });
-    expect(searchConfig(leaves, "readonly")).toEqual([{ path: "apiServer.readOnly", value: "false" }]);
+    const leaves = configLeaves({
+      apiServer: { readOnly: false, corsAllowedDomains: [".*"] },
+      store: { type: "memory" },
+    });
+    expect(searchConfig(leaves, "readonly")).toEqual([
+      { path: "apiServer.readOnly", value: "false" },
+    ]);
     expect(searchConfig(leaves, "memory")).toEqual([{ path: "store.type", value: '"memory"' }]);
     expect(leaves).toContainEqual({ path: "apiServer.corsAllowedDomains[0]", value: '".*"' });
   });

@@ -13,7 +13,9 @@ import type {
 /** A selector as chips: `service=web` first, then the other tags in order. */
 export function selectorChips(selector: Selector): string[] {
   const match = selector.match ?? {};
-  const entries = Object.entries(match).sort(([a], [b]) => (a === "service" ? -1 : b === "service" ? 1 : 0));
+  const entries = Object.entries(match).sort(([a], [b]) =>
+    a === "service" ? -1 : b === "service" ? 1 : 0,
+  );
   return entries.map(([key, value]) => `${key}=${value}`);
 }
 
@@ -42,7 +44,8 @@ function formatPercent(value: number): string {
 }
 
 /** The backend of a log or trace: its own, or the mesh's default. */
-export const backendText = (policy: TrafficLog | TrafficTrace): string => policy.conf?.backend || "mesh default";
+export const backendText = (policy: TrafficLog | TrafficTrace): string =>
+  policy.conf?.backend || "mesh default";
 
 /** `every 10s, timeout 2s, unhealthy after 3, healthy after 1` */
 export function activeChecksText(policy: HealthCheck): string | undefined {
@@ -73,10 +76,12 @@ export interface PolicySelectors {
 export const selectorsOf = (policy: Policy): PolicySelectors => policy as PolicySelectors;
 
 /** The imports of a proxy template, or the built-in default. */
-export const importsText = (template: ProxyTemplate): string => (template.conf?.imports ?? []).join(", ") || "none";
+export const importsText = (template: ProxyTemplate): string =>
+  (template.conf?.imports ?? []).join(", ") || "none";
 
 /** How many raw resources a proxy template adds. */
-export const resourcesCount = (template: ProxyTemplate): number => template.conf?.resources?.length ?? 0;
+export const resourcesCount = (template: ProxyTemplate): number =>
+  template.conf?.resources?.length ?? 0;
 
 /** The split of a route. */
 export const splitOf = (route: TrafficRoute): string => routeSplit(route.conf ?? []);

@@ -40,7 +40,8 @@ export const policyPages: readonly PolicyPage[] = [
     path: HealthCheckType.path,
     title: "Health Checks",
     singular: "health check",
-    explanation: "Health checks mark the unhealthy endpoints of a service so that traffic avoids them.",
+    explanation:
+      "Health checks mark the unhealthy endpoints of a service so that traffic avoids them.",
     example: `type: HealthCheck
 name: web-to-backend
 mesh: MESH
@@ -82,7 +83,8 @@ conf:
     path: TrafficLogType.path,
     title: "Traffic Logs",
     singular: "traffic log",
-    explanation: "Traffic logs send the access logs of the traffic between services to a logging backend.",
+    explanation:
+      "Traffic logs send the access logs of the traffic between services to a logging backend.",
     example: `type: TrafficLog
 name: all-traffic
 mesh: MESH
@@ -158,7 +160,8 @@ selectors:
 ];
 
 /** The page of a URL segment, or undefined for an unknown type. */
-export const policyPageOf = (path: string): PolicyPage | undefined => policyPages.find((page) => page.path === path);
+export const policyPageOf = (path: string): PolicyPage | undefined =>
+  policyPages.find((page) => page.path === path);
 
 /** The page of a wire type name (`TrafficRoute`). */
 export const policyPageOfType = (typeName: string): PolicyPage | undefined =>

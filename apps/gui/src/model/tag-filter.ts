@@ -29,6 +29,13 @@ export const tagParams = (tags: Readonly<Record<string, string>>): string[] =>
   Object.entries(tags).map(([key, value]) => `${key}:${value}`);
 
 /** The filter from the URL's `tag` parameters (one or many). */
-export function tagsFromQuery(raw: string | null | (string | null)[] | undefined): Record<string, string> {
-  return parseTagFilter([raw ?? []].flat().filter((v): v is string => typeof v === "string").join(" ")).tags;
+export function tagsFromQuery(
+  raw: string | null | (string | null)[] | undefined,
+): Record<string, string> {
+  return parseTagFilter(
+    [raw ?? []]
+      .flat()
+      .filter((v): v is string => typeof v === "string")
+      .join(" "),
+  ).tags;
 }

@@ -17,7 +17,11 @@ export function xdsTotals(overview: DataplaneOverview): XdsTotals {
 }
 
 /** `sent / ACKed / NACKed` of one discovery service. */
-export function statsOf(stats: DiscoveryServiceStats | undefined): { sent: string; acked: string; nacked: string } {
+export function statsOf(stats: DiscoveryServiceStats | undefined): {
+  sent: string;
+  acked: string;
+  nacked: string;
+} {
   return {
     sent: sumCounters([stats?.responsesSent]),
     acked: sumCounters([stats?.responsesAcknowledged]),

@@ -1,8 +1,15 @@
 /** One control plane for a test file: started before its first test, closed after its last. */
 import { test } from "@playwright/test";
-import { startGuiControlPlane, type GuiControlPlane, type GuiControlPlaneOptions } from "./control-plane.js";
+import {
+  startGuiControlPlane,
+  type GuiControlPlane,
+  type GuiControlPlaneOptions,
+} from "./control-plane.js";
 
-export function useControlPlane(options: GuiControlPlaneOptions = {}, seedIt?: (cp: GuiControlPlane) => Promise<void>) {
+export function useControlPlane(
+  options: GuiControlPlaneOptions = {},
+  seedIt?: (cp: GuiControlPlane) => Promise<void>,
+) {
   let cp: GuiControlPlane | undefined;
   test.beforeAll(async () => {
     cp = await startGuiControlPlane(options);

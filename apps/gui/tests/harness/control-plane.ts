@@ -5,7 +5,7 @@
  * stays up (the browser then gets 502s) and started again on the same port
  * with the same data.
  */
-import http from "node:http";
+import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createClient, type KumaClient } from "@kuma-ts/client";
@@ -34,7 +34,9 @@ export interface GuiControlPlaneOptions {
   readonly defaultMesh?: boolean;
 }
 
-export async function startGuiControlPlane(options: GuiControlPlaneOptions = {}): Promise<GuiControlPlane> {
+export async function startGuiControlPlane(
+  options: GuiControlPlaneOptions = {},
+): Promise<GuiControlPlane> {
   const store = createMemoryStore();
   const defaults = defaultServerConfig();
   const configOf = (port: number, readOnly: boolean): ServerConfig => ({
@@ -44,7 +46,10 @@ export async function startGuiControlPlane(options: GuiControlPlaneOptions = {})
     diagnostics: { ...defaults.diagnostics, port: 0, interface: "127.0.0.1" },
     guiServer: { port: 0 }, // the GUI server below serves this package's build
   });
-  let api: RunningServer | undefined = await startServer({ config: configOf(0, options.readOnly ?? false), store });
+  let api: RunningServer | undefined = await startServer({
+    config: configOf(0, options.readOnly ?? false),
+    store,
+  });
   const apiUrl = api.apiUrl;
   const apiPort = Number(new URL(apiUrl).port);
 

@@ -41,8 +41,12 @@ export function dataplane(name: string, options: DataplaneOptions = {}): Datapla
     name,
     networking: {
       address: options.address ?? "10.0.0.1",
-      ...(options.gateway ? { gateway: { tags } } : { inbound: [{ port: options.port ?? 8080, servicePort: 80, tags }] }),
-      ...(options.outbounds ? { outbound: options.outbounds.map((o) => ({ port: o.port, service: o.service })) } : {}),
+      ...(options.gateway
+        ? { gateway: { tags } }
+        : { inbound: [{ port: options.port ?? 8080, servicePort: 80, tags }] }),
+      ...(options.outbounds
+        ? { outbound: options.outbounds.map((o) => ({ port: o.port, service: o.service })) }
+        : {}),
     },
   };
 }
@@ -85,10 +89,19 @@ function insight(of: Dataplane, subscriptions: DiscoverySubscription[]): Datapla
 export type SeededDataplane = readonly [Dataplane] | readonly [Dataplane, DataplaneInsight];
 
 /** Connected 30 min ago, config acknowledged a minute ago. */
-export function onlineDataplane(name: string, options: DataplaneOptions & { counters?: Counters[] } = {}): SeededDataplane {
+export function onlineDataplane(
+  name: string,
+  options: DataplaneOptions & { counters?: Counters[] } = {},
+): SeededDataplane {
   const of = dataplane(name, options);
   const subs = (options.counters ?? [{}]).map((counters, i) =>
-    subscription(`${name}-s${i}`, i === 0 ? { connected: 30 * MINUTE, updated: MINUTE } : { connected: 90 * MINUTE, disconnected: 31 * MINUTE, updated: 40 * MINUTE }, counters),
+    subscription(
+      `${name}-s${i}`,
+      i === 0
+        ? { connected: 30 * MINUTE, updated: MINUTE }
+        : { connected: 90 * MINUTE, disconnected: 31 * MINUTE, updated: 40 * MINUTE },
+      counters,
+    ),
   );
   return [of, insight(of, subs)];
 }
@@ -96,22 +109,43 @@ export function onlineDataplane(name: string, options: DataplaneOptions & { coun
 /** Connected, but no config acknowledged for 12 minutes (kuma #2320). */
 export function staleDataplane(name: string, options: DataplaneOptions = {}): SeededDataplane {
   const of = dataplane(name, options);
-  return [of, insight(of, [subscription(`${name}-s0`, { connected: 60 * MINUTE, updated: 12 * MINUTE })])];
+  return [
+    of,
+    insight(of, [subscription(`${name}-s0`, { connected: 60 * MINUTE, updated: 12 * MINUTE })]),
+  ];
 }
 
 /** Disconnected 3 hours ago. */
-export function offlineDataplane(name: string, options: DataplaneOptions & { counters?: Counters } = {}): SeededDataplane {
+export function offlineDataplane(
+  name: string,
+  options: DataplaneOptions & { counters?: Counters } = {},
+): SeededDataplane {
   const of = dataplane(name, options);
-  return [of, insight(of, [subscription(`${name}-s0`, { connected: 300 * MINUTE, disconnected: 180 * MINUTE, updated: 200 * MINUTE }, options.counters)])];
+  return [
+    of,
+    insight(of, [
+      subscription(
+        `${name}-s0`,
+        { connected: 300 * MINUTE, disconnected: 180 * MINUTE, updated: 200 * MINUTE },
+        options.counters,
+      ),
+    ]),
+  ];
 }
 
 /** Registered, never connected: no insight. */
-export function neverConnectedDataplane(name: string, options: DataplaneOptions = {}): SeededDataplane {
+export function neverConnectedDataplane(
+  name: string,
+  options: DataplaneOptions = {},
+): SeededDataplane {
   return [dataplane(name, options)];
 }
 
 /** PUTs every resource through the typed client, in order. */
-export async function seed(client: KumaClient, ...resources: (Resource | SeededDataplane)[]): Promise<void> {
+export async function seed(
+  client: KumaClient,
+  ...resources: (Resource | SeededDataplane)[]
+): Promise<void> {
   for (const resource of resources.flatMap((r) => (Array.isArray(r) ? r : [r])) as Resource[]) {
     const type = resourceTypeByName(resource.type)!;
     await client.resources(type).put(resource as never);
@@ -119,7 +153,10 @@ export async function seed(client: KumaClient, ...resources: (Resource | SeededD
 }
 
 /** Many dataplanes at once (the request budget and first-render tests), PUT 16 at a time. */
-export async function seedMany(client: KumaClient, items: readonly SeededDataplane[]): Promise<void> {
+export async function seedMany(
+  client: KumaClient,
+  items: readonly SeededDataplane[],
+): Promise<void> {
   const queue = items.flatMap((item) => [...item]);
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
@@ -129,4 +166,3 @@ export async function seedMany(client: KumaClient, items: readonly SeededDatapla
   };
   await Promise.all(Array.from({ length: 16 }, worker));
 }
-

@@ -23,7 +23,12 @@ export interface ApiLog {
 
 /** Requests the shell makes on every page (gui.md §7: they do not count against a page's budget). */
 export function isShellRequest(path: string): boolean {
-  return path === "/" || path === "/config" || path.startsWith("/meshes?size=100") || /[?&]size=1$/.test(path);
+  return (
+    path === "/" ||
+    path === "/config" ||
+    path.startsWith("/meshes?size=100") ||
+    /[?&]size=1$/.test(path)
+  );
 }
 
 export const test = base.extend<{ apiLog: ApiLog; allowConsoleErrors: boolean }>({
@@ -33,7 +38,8 @@ export const test = base.extend<{ apiLog: ApiLog; allowConsoleErrors: boolean }>
     page.on("request", (request) => {
       const url = new URL(request.url());
       if (url.pathname !== "/api" && !url.pathname.startsWith("/api/")) return;
-      const path = decodeURIComponent(url.pathname.slice(4) || "/") + decodeURIComponent(url.search);
+      const path =
+        decodeURIComponent(url.pathname.slice(4) || "/") + decodeURIComponent(url.search);
       all.push({ method: request.method(), path, headers: request.headers(), request });
     });
     await use({
