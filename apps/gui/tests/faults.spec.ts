@@ -143,17 +143,3 @@ test("3 s of latency shows the skeleton (after 200 ms, never before), then the d
   await expect(page.getByTestId("row-web-1")).toBeVisible({ timeout: 6000 });
   await expect(page.getByTestId("loading")).toHaveCount(0);
 });
-
-test("a fast answer never shows the skeleton", async ({ page }) => {
-  let shown = false;
-  await page.exposeFunction("skeletonShown", () => (shown = true));
-  await page.addInitScript(() => {
-    new MutationObserver(() => {
-      if (document.querySelector("[data-testid=loading]"))
-        (window as unknown as { skeletonShown(): void }).skeletonShown();
-    }).observe(document, { childList: true, subtree: true });
-  });
-  await page.goto(gui.url("/meshes/default/dataplanes"));
-  await expect(page.getByTestId("row-web-1")).toBeVisible();
-  expect(shown).toBe(false);
-});
