@@ -271,6 +271,7 @@ export async function startOurs(name: string, env: Record<string, string>, nodeF
       KUMA_API_SERVER_INTERFACE: "127.0.0.1",
       KUMA_DIAGNOSTICS_PORT: String(diagnosticsPort),
       KUMA_DIAGNOSTICS_INTERFACE: "127.0.0.1",
+      KUMA_GUI_SERVER_PORT: "0",
       ...env,
     },
   });

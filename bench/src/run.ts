@@ -6,7 +6,7 @@
  *   node dist/run.js [--smoke] [--only=<id prefix>,...] [--profile] [--strict]
  *
  *   --smoke    tiny data, sub-second rounds, no thresholds (also BENCH_SMOKE=1)
- *   --only     only the benchmarks whose id starts with one of these (get, put/redis, contested-put, page, list-all, inspect, rss, cli, startup)
+ *   --only     only the benchmarks whose id starts with one of these (get, put/redis, contested-put, page, list-all, inspect, rss, cli, startup, gui)
  *   --profile  run our servers with --cpu-prof; profiles go to bench/results/profiles/
  *   --strict   exit 1 when a target is missed
  */
@@ -20,6 +20,7 @@ import type { Row } from "./compare.js";
 import { BenchContext } from "./context.js";
 import { FULL, SMOKE } from "./settings.js";
 import { contestedWriteBenchmarks } from "./suites/contested-writes.js";
+import { guiBenchmarks } from "./suites/gui.js";
 import { httpBenchmarks } from "./suites/http-load.js";
 import { inspectionBenchmarks } from "./suites/inspection.js";
 import { processBenchmarks } from "./suites/processes.js";
@@ -49,6 +50,7 @@ const benchmarks: Benchmark[] = [
   ...contestedWriteBenchmarks,
   ...inspectionBenchmarks,
   ...processBenchmarks,
+  ...guiBenchmarks,
 ].filter(
   (benchmark) => !only || only.some((prefix) => benchmark.id.startsWith(prefix)),
 );

@@ -11,7 +11,7 @@ set -euo pipefail
 requirements=(
   "redis-server ${REDIS_SERVER_BIN:-redis-server}" # the Redis tests start their own servers
   "redis-tools ${REDIS_CLI_BIN:-redis-cli}"        # ... and build clusters with redis-cli
-  # "chromium chromium /usr/bin/chromium"          # the GUI's browser tests, once the GUI lands
+  "chromium ${CHROMIUM_BIN:-chromium}"             # the GUI's browser tests (apps/gui) launch it by its path
 )
 
 missing_packages() {

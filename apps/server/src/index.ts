@@ -12,5 +12,8 @@ export { createApp } from "./app.js";
 export type { AppOptions } from "./app.js";
 export { startServer } from "./server/start-server.js";
 export type { RunningServer, StartServerOptions } from "./server/start-server.js";
+export { createGuiServer } from "./gui-server/gui-server.js";
+export type { GuiServerOptions } from "./gui-server/gui-server.js";
+export { embeddedGuiDir } from "./embedded-gui.js";
 export { runCli } from "./cli/run-cli.js";
 export type { CliDependencies } from "./cli/run-cli.js";

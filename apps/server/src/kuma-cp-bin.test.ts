@@ -6,6 +6,8 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +29,7 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     KUMA_API_SERVER_INTERFACE: "127.0.0.1",
     KUMA_DIAGNOSTICS_PORT: "0",
     KUMA_DIAGNOSTICS_INTERFACE: "127.0.0.1",
+    KUMA_GUI_SERVER_PORT: "0",
     ...env,
   };
 }
@@ -62,6 +65,15 @@ async function urlsOf(child: Child): Promise<{ apiUrl: string; diagnosticsUrl: s
   }
 }
 
+/** A port nothing listens on (just freed). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 const apiUrlOf = async (child: Child): Promise<string> => (await urlsOf(child)).apiUrl;
 
 describe("the kuma-cp bin", () => {
@@ -77,7 +89,29 @@ describe("the kuma-cp bin", () => {
       cwd: PACKAGE_DIR,
     });
     await promisify(execFile)(process.execPath, ["scripts/bundle.mjs"], { cwd: PACKAGE_DIR });
+    // The GUI's build (turbo builds apps/gui before this package's tests), embedded as `pnpm build` does.
+    await promisify(execFile)(process.execPath, ["scripts/embed-gui.mjs"], { cwd: PACKAGE_DIR });
   }, 120_000);
+
+  it("bundled, serves the embedded GUI on KUMA_GUI_SERVER_PORT, its /api proxied to its own API", async () => {
+    const port = await freePort();
+    const child = runBin({ KUMA_GUI_SERVER_PORT: String(port) }, "dist/kuma-cp.js");
+    try {
+      const { guiUrl } = (await urlsOf(child)) as { guiUrl?: string };
+      expect(guiUrl).toBe(`http://127.0.0.1:${port}`);
+      const index = await fetch(`${guiUrl}/meshes/default/dataplanes`);
+      expect(index.status).toBe(200);
+      const html = await index.text();
+      expect(html).toContain('<div id="app">');
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect((await fetch(`${guiUrl}${script}`)).headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      expect(((await (await fetch(`${guiUrl}/api/`)).json()) as { tagline: string }).tagline).toBe("Kuma");
+      child.process.kill("SIGTERM");
+      expect(await child.exited).toBe(0);
+    } finally {
+      child.process.kill("SIGKILL");
+    }
+  }, 60_000);
 
   it("serves the index, and on SIGTERM lets the in-flight request finish, then exits 0", async () => {
     const child = runBin({});

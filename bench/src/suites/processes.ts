@@ -121,6 +121,7 @@ const startup: Benchmark = {
         KUMA_API_SERVER_INTERFACE: "127.0.0.1",
         KUMA_DIAGNOSTICS_PORT: String(diagnostics),
         KUMA_DIAGNOSTICS_INTERFACE: "127.0.0.1",
+        KUMA_GUI_SERVER_PORT: "0",
         KUMA_STORE_TYPE: "memory",
       }));
     const baseline = () => timeToFirst200(baselineScript("first-200"), (port) => [String(port)], () => ({}));

@@ -117,6 +117,7 @@ export async function startKumaCp(options: KumaCpOptions): Promise<KumaCp> {
       KUMA_API_SERVER_INTERFACE: "127.0.0.1",
       KUMA_DIAGNOSTICS_PORT: "0",
       KUMA_DIAGNOSTICS_INTERFACE: "127.0.0.1",
+      KUMA_GUI_SERVER_PORT: "0",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -185,6 +185,42 @@ describe("against the real control plane", () => {
     });
   });
 
+  it("reads a resource again only when it changed (If-None-Match, 304)", async () => {
+    const meshes = client.resources(MeshType);
+    await meshes.put({ type: "Mesh", name: "polled" });
+    const first = await meshes.getIfChanged({ name: "polled" }, undefined);
+    expect(first?.resource.name).toBe("polled");
+    expect(await meshes.getIfChanged({ name: "polled" }, first!.version)).toBeUndefined();
+    await meshes.put({ type: "Mesh", name: "polled", mtls: { enabled: true } });
+    const changed = await meshes.getIfChanged({ name: "polled" }, first!.version);
+    expect(changed?.resource.mtls?.enabled).toBe(true);
+    expect(changed?.version).not.toBe(first!.version);
+  });
+
+  it("reads a dataplane overview again only when the dataplane or its insight changed", async () => {
+    const dataplanes = client.resources(DataplaneType);
+    const dataplane = {
+      type: "Dataplane" as const,
+      mesh: "default",
+      name: "polled-dp",
+      networking: { address: "10.0.0.9", inbound: [{ port: 8080, tags: { service: "web" } }] },
+    };
+    await dataplanes.put(dataplane);
+    const key = { mesh: "default", name: "polled-dp" };
+    const first = await client.dataplaneOverviewIfChanged(key, undefined);
+    expect(first?.resource.dataplaneInsight).toEqual({});
+    expect(await client.dataplaneOverviewIfChanged(key, first!.version)).toBeUndefined();
+    await client.resources(DataplaneInsightType).put({
+      type: "DataplaneInsight",
+      mesh: "default",
+      name: "polled-dp",
+      subscriptions: [{ id: "s1", controlPlaneInstanceId: "cp-1" }],
+    });
+    const changed = await client.dataplaneOverviewIfChanged(key, first!.version);
+    expect(changed?.resource.dataplaneInsight.subscriptions).toHaveLength(1);
+    await dataplanes.delete(key);
+  });
+
   it("reads the configuration and the catalog", async () => {
     const config = await client.config();
     expect(config).toHaveProperty("apiServer");

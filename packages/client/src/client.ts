@@ -7,11 +7,17 @@ import type {
   PolicyType,
   ResourceType,
 } from "@kuma-ts/model";
-import { createResourceClient, type PageOptions, type ResourceClient } from "./resource-client.js";
+import {
+  createResourceClient,
+  type PageOptions,
+  type ResourceClient,
+  type Versioned,
+} from "./resource-client.js";
 import {
   catalogFrom,
   indexFrom,
   inspectionFrom,
+  isNotModified,
   objectBody,
   overviewFrom,
   pageFrom,
@@ -20,7 +26,7 @@ import {
   type IndexInfo,
   type Page,
 } from "./responses.js";
-import { createTransport, type Fetch } from "./transport.js";
+import { createTransport, entityTag, type Fetch } from "./transport.js";
 
 /** How to reach the control plane. */
 export interface ClientOptions {
@@ -77,6 +83,14 @@ export interface KumaClient {
     readonly name: string;
   }): Promise<DataplaneOverview>;
   /**
+   * One dataplane overview with its version (it changes with the Dataplane
+   * and with its insight), unless the server still has `knownVersion`: then undefined (304).
+   */
+  dataplaneOverviewIfChanged(
+    key: { readonly mesh: string; readonly name: string },
+    knownVersion: string | undefined,
+  ): Promise<Versioned<DataplaneOverview> | undefined>;
+  /**
    * Every attachment of a dataplane with the policies that apply there and
    * their effect; a missing dataplane is an ApiError with status 404.
    */
@@ -104,7 +118,9 @@ export function createClient(options: ClientOptions): KumaClient {
     throw new TypeError(`invalid base URL: ${JSON.stringify(options.baseUrl)}`);
   const transport = createTransport({
     baseUrl: options.baseUrl,
-    fetch: options.fetch ?? globalThis.fetch,
+    // Called through a function, never as a method of the options: a browser's fetch throws
+    // "Illegal invocation" when its receiver is not the window.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     headers: options.headers ?? {},
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   });
@@ -117,6 +133,19 @@ export function createClient(options: ClientOptions): KumaClient {
       query: { size: query.size, offset: query.offset },
     });
     return pageFrom(response, (value, path) => policyDataplanesItemFrom(response, value, path));
+  };
+
+  const dataplaneOverviewIfChanged: KumaClient["dataplaneOverviewIfChanged"] = async (
+    key,
+    knownVersion,
+  ) => {
+    const response = await transport({
+      method: "GET",
+      path: `${overviewsPath(key.mesh)}/${encodeURIComponent(key.name)}`,
+      headers: knownVersion === undefined ? {} : { "If-None-Match": entityTag(knownVersion) },
+    });
+    if (isNotModified(response)) return undefined;
+    return { resource: overviewFrom(response), version: response.version };
   };
 
   return {
@@ -147,12 +176,10 @@ export function createClient(options: ClientOptions): KumaClient {
       return pageFrom(response, (value, path) => overviewFrom(response, value, path));
     },
     async dataplaneOverview(key) {
-      const response = await transport({
-        method: "GET",
-        path: `${overviewsPath(key.mesh)}/${encodeURIComponent(key.name)}`,
-      });
-      return overviewFrom(response);
+      // Without a known version the server never answers 304.
+      return (await dataplaneOverviewIfChanged(key, undefined))!.resource;
     },
+    dataplaneOverviewIfChanged,
     async inspectDataplane(query) {
       const response = await transport({
         method: "GET",

@@ -4,8 +4,8 @@
  * type takes `{ name }`; the types follow from the resource's own shape.
  */
 import { encodeWire, type ResourceOf, type ResourceType } from "@kuma-ts/model";
-import { pageFrom, pagesOf, resourceFrom, type Page } from "./responses.js";
-import type { Transport } from "./transport.js";
+import { isNotModified, pageFrom, pagesOf, resourceFrom, type Page } from "./responses.js";
+import { entityTag, type Transport } from "./transport.js";
 
 /** Whether a registry entry's resources carry a `mesh` (true) or are global (false). */
 export type IsMeshScoped<T extends ResourceType> = "mesh" extends keyof ResourceOf<T>
@@ -77,6 +77,14 @@ export interface ResourceClient<T extends ResourceType> {
   get(key: ResourceKey<T>): Promise<ResourceOf<T>>;
   /** One resource with its version, for a later `put(..., { ifMatch })`. */
   getWithVersion(key: ResourceKey<T>): Promise<Versioned<ResourceOf<T>>>;
+  /**
+   * One resource with its version, unless the server still has `knownVersion`
+   * (a conditional GET with `If-None-Match`): then undefined, and no body was sent.
+   */
+  getIfChanged(
+    key: ResourceKey<T>,
+    knownVersion: string | undefined,
+  ): Promise<Versioned<ResourceOf<T>> | undefined>;
   /** Creates or replaces the resource at the URL of its own `mesh` and `name`. */
   put(resource: ResourceOf<T>, options?: PutOptions): Promise<PutResult>;
   /** Deletes one resource (for a Mesh: with everything in it). */
@@ -124,13 +132,24 @@ export function createResourceClient<T extends ResourceType>(
     for await (const page of pages(options)) yield* page.items;
   }
 
+  const getIfChanged = async (
+    key: { mesh?: string; name: string },
+    knownVersion: string | undefined,
+  ): Promise<Versioned<ResourceOf<T>> | undefined> => {
+    const response = await transport({
+      method: "GET",
+      path: itemPath(key.mesh, key.name),
+      headers: knownVersion === undefined ? {} : { "If-None-Match": entityTag(knownVersion) },
+    });
+    if (isNotModified(response)) return undefined;
+    return { resource: resourceFrom(type, response), version: response.version };
+  };
   const getWithVersion = async (key: {
     mesh?: string;
     name: string;
-  }): Promise<Versioned<ResourceOf<T>>> => {
-    const response = await transport({ method: "GET", path: itemPath(key.mesh, key.name) });
-    return { resource: resourceFrom(type, response), version: response.version };
-  };
+  }): Promise<Versioned<ResourceOf<T>>> =>
+    // Without a known version the server never answers 304.
+    (await getIfChanged(key, undefined))!;
 
   return {
     type,
@@ -138,12 +157,13 @@ export function createResourceClient<T extends ResourceType>(
     pages: pages as ResourceClient<T>["pages"],
     listAll: listAll as ResourceClient<T>["listAll"],
     getWithVersion: getWithVersion as ResourceClient<T>["getWithVersion"],
+    getIfChanged: getIfChanged as ResourceClient<T>["getIfChanged"],
     get: (async (key: { mesh?: string; name: string }) =>
       (await getWithVersion(key)).resource) as ResourceClient<T>["get"],
     async put(resource, options = {}) {
       const { mesh, name } = resource as { mesh?: string; name: string };
       const headers: Record<string, string> = {};
-      if (options.ifMatch !== undefined) headers["If-Match"] = quoteVersion(options.ifMatch);
+      if (options.ifMatch !== undefined) headers["If-Match"] = entityTag(options.ifMatch);
       if (options.createOnly) headers["If-None-Match"] = "*";
       const response = await transport({
         method: "PUT",
@@ -155,12 +175,8 @@ export function createResourceClient<T extends ResourceType>(
     },
     delete: (async (key: { mesh?: string; name: string }, options: DeleteOptions = {}) => {
       const headers: Record<string, string> = {};
-      if (options.ifMatch !== undefined) headers["If-Match"] = quoteVersion(options.ifMatch);
+      if (options.ifMatch !== undefined) headers["If-Match"] = entityTag(options.ifMatch);
       await transport({ method: "DELETE", path: itemPath(key.mesh, key.name), headers });
     }) as ResourceClient<T>["delete"],
   };
-}
-
-function quoteVersion(version: string): string {
-  return /^(?:W\/)?".*"$/.test(version) ? version : `"${version}"`;
 }

@@ -29,6 +29,11 @@ export interface Page<R> {
   readonly next: string | null;
   /** The `offset` token of the next page (from `next`), or undefined on the last page. */
   readonly nextOffset: string | undefined;
+  /**
+   * The `Kuma-Resume-Token` of the moment the page was read, when the server
+   * sends one: a watch from it sees exactly the changes made after this read.
+   */
+  readonly resumeToken: string | undefined;
 }
 
 /** What `GET /` answers. */
@@ -118,7 +123,13 @@ export function pageFrom<R>(
     items,
     next: next as string | null,
     nextOffset: offsetOf(next as string | null),
+    resumeToken: response.resumeToken,
   };
+}
+
+/** Whether the server answered 304: what the client has is still current. */
+export function isNotModified(response: TransportResponse): boolean {
+  return response.status === 304;
 }
 
 /** Checks the index answer (`GET /`). */

@@ -282,3 +282,55 @@ describe("requests", () => {
     ]);
   });
 });
+
+describe("the default fetch", () => {
+  it("is the global fetch, called as a plain function (a browser's fetch refuses any other receiver)", async () => {
+    const { url } = await serve(() => json(200, { tagline: "Kuma", version: "1" }));
+    const original = globalThis.fetch;
+    const receivers: unknown[] = [];
+    globalThis.fetch = function (this: unknown, ...args: Parameters<typeof fetch>) {
+      receivers.push(this);
+      return original(...args);
+    } as typeof fetch;
+    try {
+      expect((await createClient({ baseUrl: url }).index()).tagline).toBe("Kuma");
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(receivers).toHaveLength(1);
+    expect([undefined, globalThis]).toContain(receivers[0]);
+  });
+});
+
+describe("list pages", () => {
+  it("carry the Kuma-Resume-Token of the moment they were read", async () => {
+    const { url } = await serve(() =>
+      json(200, { total: 0, items: [], next: null }, { "Kuma-Resume-Token": "7-abc" }),
+    );
+    const page = await createClient({ baseUrl: url }).resources(MeshType).list();
+    expect(page.resumeToken).toBe("7-abc");
+  });
+
+  it("have no resume token when the server sends none", async () => {
+    const { url } = await serve(() => json(200, { total: 0, items: [], next: null }));
+    const page = await createClient({ baseUrl: url })
+      .resources(DataplaneType)
+      .list({ mesh: "default" });
+    expect(page.resumeToken).toBeUndefined();
+  });
+});
+
+describe("conditional reads", () => {
+  it("send the known version as a quoted If-None-Match and take a 304 as unchanged", async () => {
+    const { url, requests } = await serve(() => ({ status: 304, body: "" }));
+    const kuma = createClient({ baseUrl: url });
+    expect(
+      await kuma.resources(TrafficRouteType).getIfChanged({ mesh: "m", name: "r" }, "4"),
+    ).toBeUndefined();
+    expect(await kuma.dataplaneOverviewIfChanged({ mesh: "m", name: "d" }, '"4-2"')).toBeUndefined();
+    expect(requests.map((r) => [r.url, r.headers["if-none-match"]])).toEqual([
+      ["/meshes/m/traffic-routes/r", '"4"'],
+      ["/meshes/m/dataplanes+insights/d", '"4-2"'],
+    ]);
+  });
+});

@@ -30,6 +30,8 @@ export interface TransportResponse {
   readonly status: number;
   /** The ETag's version, without quotes. */
   readonly version: string | undefined;
+  /** The `Kuma-Resume-Token` of a list: where a watch of it starts (watch.md §3). */
+  readonly resumeToken: string | undefined;
   readonly body: unknown;
 }
 
@@ -62,6 +64,7 @@ export function createTransport(options: TransportOptions): Transport {
 
     let status: number;
     let etag: string | null;
+    let resumeToken: string | null;
     let text: string;
     try {
       const response = await options.fetch(url, {
@@ -72,6 +75,7 @@ export function createTransport(options: TransportOptions): Transport {
       });
       status = response.status;
       etag = response.headers.get("etag");
+      resumeToken = response.headers.get("kuma-resume-token");
       text = await response.text();
     } catch (error) {
       const timedOut = isTimeout(error);
@@ -92,7 +96,14 @@ export function createTransport(options: TransportOptions): Transport {
         ]);
       }
     }
-    return { method: request.method, url, status, version: parseEtag(etag), body };
+    return {
+      method: request.method,
+      url,
+      status,
+      version: parseEtag(etag),
+      resumeToken: resumeToken ?? undefined,
+      body,
+    };
   };
 }
 
@@ -106,6 +117,11 @@ function queryString(query: Query | undefined): string {
   }
   const text = params.toString();
   return text ? `?${text}` : "";
+}
+
+/** The entity tag of a version for `If-Match` / `If-None-Match`: `3` → `"3"`; a tag already quoted stays. */
+export function entityTag(version: string): string {
+  return /^(?:W\/)?".*"$/.test(version) ? version : `"${version}"`;
 }
 
 /** `"3"` or `W/"3"` → `3`. */

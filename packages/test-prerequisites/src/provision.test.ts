@@ -36,6 +36,7 @@ function findOnPath(command: string): string {
 const COMMANDS_OF_PACKAGE: Record<string, readonly string[]> = {
   "redis-server": ["redis-server"],
   "redis-tools": ["redis-cli"],
+  chromium: ["chromium"],
 };
 
 let bin: string;
@@ -109,6 +110,7 @@ describe("provision.sh", () => {
   it("does nothing, silently, when every package is installed", async () => {
     await installed("redis-server");
     await installed("redis-cli");
+    await installed("chromium");
     await fakeId(1000);
     await fakeSudo(true);
     await fakeAptGet();
@@ -124,13 +126,17 @@ describe("provision.sh", () => {
     expect(provision()).toEqual({
       code: 0,
       stdout: "",
-      stderr: "installing redis-server redis-tools for the tests\n",
+      stderr: "installing redis-server redis-tools chromium for the tests\n",
     });
-    expect(await calls()).toEqual(["apt-get update -q", `${INSTALL} redis-server redis-tools`]);
+    expect(await calls()).toEqual([
+      "apt-get update -q",
+      `${INSTALL} redis-server redis-tools chromium`,
+    ]);
   });
 
   it("installs only what is missing", async () => {
     await installed("redis-server");
+    await installed("chromium");
     await fakeId(0);
     await fakeAptGet();
 
@@ -146,14 +152,14 @@ describe("provision.sh", () => {
     expect(provision()).toEqual({
       code: 0,
       stdout: "",
-      stderr: "installing redis-server redis-tools for the tests\n",
+      stderr: "installing redis-server redis-tools chromium for the tests\n",
     });
     expect(await calls()).toEqual([
       "sudo -n true",
       "sudo -n apt-get update -q",
       "apt-get update -q",
-      `sudo -n ${INSTALL} redis-server redis-tools`,
-      `${INSTALL} redis-server redis-tools`,
+      `sudo -n ${INSTALL} redis-server redis-tools chromium`,
+      `${INSTALL} redis-server redis-tools chromium`,
     ]);
   });
 
@@ -165,13 +171,14 @@ describe("provision.sh", () => {
     expect(provision()).toEqual({
       code: 1,
       stdout: "",
-      stderr: `the tests need redis-server redis-tools; install with: sudo apt-get update && sudo ${INSTALL} redis-server redis-tools\n`,
+      stderr: `the tests need redis-server redis-tools chromium; install with: sudo apt-get update && sudo ${INSTALL} redis-server redis-tools chromium\n`,
     });
     expect(await calls()).toEqual(["sudo -n true"]);
   });
 
   it("stops with the same line when there is no sudo", async () => {
     await installed("redis-server");
+    await installed("chromium");
     await fakeId(1000);
     await fakeAptGet();
 
@@ -190,7 +197,7 @@ describe("provision.sh", () => {
       code: 1,
       stdout: "",
       stderr:
-        "the tests need these Debian packages (or their equivalents on this system): redis-server redis-tools\n",
+        "the tests need these Debian packages (or their equivalents on this system): redis-server redis-tools chromium\n",
     });
   });
 
@@ -210,17 +217,17 @@ describe("provision.sh", () => {
       code: 1,
       stdout: "",
       stderr:
-        "installing redis-server redis-tools for the tests\n" +
-        "apt-get install succeeded, but what these packages provide is still missing: redis-server redis-tools\n",
+        "installing redis-server redis-tools chromium for the tests\n" +
+        "apt-get install succeeded, but what these packages provide is still missing: redis-server redis-tools chromium\n",
     });
   });
 
-  it("accepts the Redis binaries the tests are pointed at with REDIS_SERVER_BIN and REDIS_CLI_BIN", async () => {
+  it("accepts the binaries the tests are pointed at with REDIS_SERVER_BIN, REDIS_CLI_BIN and CHROMIUM_BIN", async () => {
     await fakeId(0);
     await fakeAptGet();
     const elsewhere = await mkdtemp(path.join(tmpdir(), "provision-redis-"));
     try {
-      for (const name of ["my-redis-server", "my-redis-cli"]) {
+      for (const name of ["my-redis-server", "my-redis-cli", "my-chromium"]) {
         await writeFile(path.join(elsewhere, name), "#!/bin/true\n");
         await chmod(path.join(elsewhere, name), 0o755);
       }
@@ -228,6 +235,7 @@ describe("provision.sh", () => {
         provision({
           REDIS_SERVER_BIN: path.join(elsewhere, "my-redis-server"),
           REDIS_CLI_BIN: path.join(elsewhere, "my-redis-cli"),
+          CHROMIUM_BIN: path.join(elsewhere, "my-chromium"),
         }),
       ).toEqual({ code: 0, stdout: "", stderr: "" });
       expect(await calls()).toEqual([]);

@@ -22,6 +22,7 @@ export async function startControlPlane(
     defaults: { ...defaults.defaults, skipMeshCreation: options.withoutDefaultMesh ?? false },
     apiServer: { ...defaults.apiServer, port: 0, interface: "127.0.0.1" },
     diagnostics: { ...defaults.diagnostics, port: 0, interface: "127.0.0.1" },
+    guiServer: { port: 0 },
   };
   const store = createMemoryStore();
   const server = await startServer({ config, store });

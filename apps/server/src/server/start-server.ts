@@ -10,6 +10,8 @@ import { pino, type Logger } from "pino";
 import type { ServerConfig } from "@kuma-ts/model";
 import type { ResourceStore } from "@kuma-ts/store";
 import { createApp } from "../app.js";
+import { embeddedGuiDir } from "../embedded-gui.js";
+import { createGuiServer } from "../gui-server/gui-server.js";
 import { createMetrics } from "../observability/metrics.js";
 import { serverVersion } from "../version.js";
 import { ensureDefaultMesh } from "./default-mesh.js";
@@ -18,6 +20,8 @@ import { durationMillis } from "./durations.js";
 import { createApiHttpServer } from "./http-server.js";
 import { createStoreFromConfig } from "./store-from-config.js";
 
+/** The GUI binds every interface, as Kuma 0.4's did (a `guiServer.interface` is for later). */
+const GUI_INTERFACE = "0.0.0.0";
 /** How often the default mesh is retried while the store is unreachable at start-up. */
 const DEFAULT_MESH_RETRY_MS = 1000;
 /** How often connections that became idle are closed while draining. */
@@ -45,6 +49,8 @@ export interface RunningServer {
   readonly apiUrl: string;
   /** `http://<host>:<port>` of `/healthy`, `/ready` and `/metrics`. */
   readonly diagnosticsUrl: string;
+  /** `http://<host>:<port>` of the web GUI; undefined when `guiServer.port` is 0. */
+  readonly guiUrl: string | undefined;
   /**
    * Stops accepting connections, lets in-flight requests finish (at most
    * `apiServer.drainTimeout`), then stops the diagnostics server and closes
@@ -107,20 +113,44 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   let apiAddress: AddressInfo;
   let diagnosticsAddress: AddressInfo;
+  let gui: http.Server | undefined;
+  let guiAddress: AddressInfo | undefined;
   try {
     apiAddress = await listen(api, config.apiServer.port, config.apiServer.interface);
-    diagnosticsAddress = await listen(diagnostics, config.diagnostics.port, config.diagnostics.interface);
+    diagnosticsAddress = await listen(
+      diagnostics,
+      config.diagnostics.port,
+      config.diagnostics.interface,
+    );
+    if (config.guiServer.port !== 0) {
+      gui = createGuiServer({
+        apiUrl: urlOf(apiAddress),
+        staticDir: embeddedGuiDir(),
+        environment: config.environment,
+        logger,
+      });
+      guiAddress = await listen(gui, config.guiServer.port, GUI_INTERFACE);
+    }
   } catch (error) {
     defaultMesh.stop();
     api.close();
     diagnostics.close();
+    gui?.close();
     if (ownsStore) await store.close();
     throw error;
   }
   const apiUrl = urlOf(apiAddress);
   const diagnosticsUrl = urlOf(diagnosticsAddress);
+  const guiUrl = guiAddress && urlOf(guiAddress);
   logger.info(
-    { version: serverVersion(), apiUrl, diagnosticsUrl, store: config.store.type, readOnly: config.apiServer.readOnly },
+    {
+      version: serverVersion(),
+      apiUrl,
+      diagnosticsUrl,
+      guiUrl,
+      store: config.store.type,
+      readOnly: config.apiServer.readOnly,
+    },
     "kuma-cp started",
   );
 
@@ -132,7 +162,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger.info("draining: waiting for in-flight requests");
     // Stop accepting now; http.Server#close would also close idle connections at once, so the
     // listener is closed the net.Server way and idle connections only after the grace.
-    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(api, () => resolve()));
+    const closed = new Promise<void>((resolve) =>
+      net.Server.prototype.close.call(api, () => resolve()),
+    );
+    // The GUI holds no state: it stops at once, its open event streams with it.
+    gui?.close();
+    gui?.closeAllConnections();
     let poll: NodeJS.Timeout | undefined;
     const grace = setTimeout(() => {
       // Connections that finish their request become idle; close them as they do.
@@ -158,12 +193,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   return {
     apiUrl,
     diagnosticsUrl,
+    guiUrl,
     close: () => (closing ??= drain()),
   };
 }
 
 /** Tries to create the default mesh now, and again every second until it succeeds or is stopped. */
-function keepEnsuringDefaultMesh(store: ResourceStore, defaults: ServerConfig["defaults"], logger: Logger) {
+function keepEnsuringDefaultMesh(
+  store: ResourceStore,
+  defaults: ServerConfig["defaults"],
+  logger: Logger,
+) {
   let ensured = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -199,6 +239,10 @@ function listen(server: http.Server, port: number, host: string): Promise<Addres
 /** A URL to reach a listening address: wildcard interfaces are reached on loopback. */
 function urlOf(address: AddressInfo): string {
   const host =
-    address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
+    address.address === "0.0.0.0"
+      ? "127.0.0.1"
+      : address.address === "::"
+        ? "::1"
+        : address.address;
   return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
 }

@@ -38,6 +38,7 @@ export function testConfig(env: Record<string, string> = {}): ServerConfig {
       KUMA_API_SERVER_INTERFACE: "127.0.0.1",
       KUMA_DIAGNOSTICS_PORT: "0",
       KUMA_DIAGNOSTICS_INTERFACE: "127.0.0.1",
+      KUMA_GUI_SERVER_PORT: "0",
       ...env,
     },
   });

@@ -114,6 +114,14 @@ describe("the server configuration", () => {
     expect(fromEnv.store.redis.nodes).toEqual(["10.0.0.1:7000", "10.0.0.2:7000"]);
   });
 
+  it("accepts guiServer.port 0, which disables the GUI server, and refuses ports out of range", () => {
+    expect(loadServerConfig({ env: {} }).guiServer.port).toBe(5683);
+    expect(loadServerConfig({ env: { KUMA_GUI_SERVER_PORT: "0" } }).guiServer.port).toBe(0);
+    expect(() => loadServerConfig({ env: { KUMA_GUI_SERVER_PORT: "65536" } })).toThrow(
+      'invalid value "65536" of KUMA_GUI_SERVER_PORT (guiServer.port): must be an integer between 0 and 65535',
+    );
+  });
+
   it("accepts booleans as true/false/1/0", () => {
     for (const [raw, value] of [
       ["true", true],

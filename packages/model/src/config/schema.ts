@@ -220,10 +220,11 @@ export const ServerConfig = Section({
   reports: Section({
     enabled: BooleanSetting(false, { description: "nothing is ever sent anywhere" }),
   }),
-  guiServer: Section(
-    { port: PortSetting(5683) },
-    "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",
-  ),
+  guiServer: Section({
+    port: PortSetting(5683, {
+      description: "port of the web GUI, on every interface; 0 disables the GUI server",
+    }),
+  }),
   discovery: Section(
     { universal: Section({ pollingInterval: DurationSetting("1s") }) },
     "display only: Kuma 0.4's layout and defaults, kept for its tools and /catalog",

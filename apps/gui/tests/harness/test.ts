@@ -1,0 +1,67 @@
+/**
+ * The tests' `test`: a log of the page's API requests, and a check that the
+ * console saw no error and no uncaught exception (unless a test expects them).
+ */
+import { test as base, expect, type Page, type Request } from "@playwright/test";
+
+/** One request of the page to `/api/...`, as the API sees it (the `/api` prefix removed). */
+export interface ApiRequest {
+  readonly method: string;
+  /** Path and query below `/api`, decoded: `/meshes/default/dataplanes+insights?size=50`. */
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly request: Request;
+}
+
+export interface ApiLog {
+  readonly all: ApiRequest[];
+  /** Forgets what was logged (before the action whose requests a test counts). */
+  clear(): void;
+  /** The requests of the page itself: not the shell's (index, config, mesh selector, sidebar counts). */
+  pageRequests(): ApiRequest[];
+}
+
+/** Requests the shell makes on every page (gui.md §7: they do not count against a page's budget). */
+export function isShellRequest(path: string): boolean {
+  return (
+    path === "/" ||
+    path === "/config" ||
+    path.startsWith("/meshes?size=100") ||
+    /[?&]size=1$/.test(path)
+  );
+}
+
+export const test = base.extend<{ apiLog: ApiLog; allowConsoleErrors: boolean }>({
+  allowConsoleErrors: [false, { option: true }],
+  apiLog: async ({ page }, use) => {
+    const all: ApiRequest[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname !== "/api" && !url.pathname.startsWith("/api/")) return;
+      const path =
+        decodeURIComponent(url.pathname.slice(4) || "/") + decodeURIComponent(url.search);
+      all.push({ method: request.method(), path, headers: request.headers(), request });
+    });
+    await use({
+      all,
+      clear: () => all.splice(0),
+      pageRequests: () => all.filter((r) => !isShellRequest(r.path)),
+    });
+  },
+  page: async ({ page, allowConsoleErrors }, use) => {
+    const errors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+    await use(page);
+    if (!allowConsoleErrors) expect(errors, "console errors and uncaught exceptions").toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Waits until the page has shown its data (no skeleton, no request in flight for a moment). */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState("networkidle");
+}
