@@ -26,6 +26,8 @@ const SCRIPTS = new URL("./", import.meta.url);
 let controlPlane: TestControlPlane;
 let other: TestControlPlane;
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
+/** The output of `kumactl completion bash`. */
+let bashScript: string;
 /** A folder holding a `kumactl` that runs the bundle, put first on PATH. */
 let bin: string;
 /** HOME of the shells: `~/.kumactl/config` points at `controlPlane`. */
@@ -56,6 +58,9 @@ beforeAll(async () => {
     `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(bundle)} "$@"\n`,
   );
   await chmod(path.join(bin, "kumactl"), 0o755);
+  // Printed once: each completion below then starts one kumactl (for `__complete`), not two.
+  bashScript = path.join(scratch.dir, "kumactl.bash");
+  await writeFile(bashScript, (await exec(path.join(bin, "kumactl"), ["completion", "bash"])).stdout);
 
   controlPlane = await startControlPlane();
   const client = createClient({ baseUrl: controlPlane.url });
@@ -107,7 +112,7 @@ async function bashCompletes(
   options: { cwd?: string; home?: string } = {},
 ): Promise<string[]> {
   const script = [
-    "source <(kumactl completion bash)",
+    'source "$SCRIPT"',
     "COMP_LINE=$LINE COMP_POINT=${#LINE} _kumactl_complete",
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join("\n");
@@ -117,6 +122,7 @@ async function bashCompletes(
       PATH: `${bin}${path.delimiter}${process.env["PATH"] ?? ""}`,
       HOME: options.home ?? home,
       LINE: line,
+      SCRIPT: bashScript,
     },
   });
   expect(stderr, "bash's stderr").toBe("");
@@ -242,7 +248,7 @@ describe("bash completion", () => {
     expect(await bashCompletes("kumactl get meshes --size ")).toEqual([]);
   });
 
-  it("completes resource names from the current control plane, in the mesh of --mesh", async () => {
+  it("completes the names of get from the current control plane, in the mesh of --mesh", async () => {
     expect(await bashCompletes("kumactl get mesh ")).toEqual(["default", "mesh-1", "mesh-2"]);
     expect(await bashCompletes("kumactl get dataplane ")).toEqual([
       "backend-1",
@@ -256,7 +262,9 @@ describe("bash completion", () => {
     expect(await bashCompletes("kumactl get traffic-route ")).toEqual(["web-to-backend"]);
     expect(await bashCompletes("kumactl get dataplane web-1 ")).toEqual([]);
     expect(await bashCompletes("kumactl get dataplanes ")).toEqual([]);
+  });
 
+  it("completes the names of delete, after their type", async () => {
     expect(await bashCompletes("kumactl delete dataplane ")).toEqual([
       "backend-1",
       "backend-2",
@@ -269,7 +277,9 @@ describe("bash completion", () => {
     ]);
     expect(await bashCompletes("kumactl delete bogus ")).toEqual([]);
     expect(await bashCompletes("kumactl delete mesh mesh-1 ")).toEqual([]);
+  });
 
+  it("completes the names of inspect", async () => {
     expect(await bashCompletes("kumactl inspect dataplane ")).toEqual([
       "backend-1",
       "backend-2",
