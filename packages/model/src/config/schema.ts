@@ -73,6 +73,14 @@ const Store = Section({
     { enabled: BooleanSetting(true), expirationTime: DurationSetting("1s") },
     "display only: no replica caches resources",
   ),
+  watchHistory: IntegerSetting(
+    10000,
+    { minimum: 1, maximum: 10000000 },
+    {
+      description:
+        "changes retained per mesh for resuming watches (Redis: in that mesh's hash-tag slot)",
+    },
+  ),
 });
 
 const ApiServer = Section({
@@ -107,6 +115,24 @@ const ApiServer = Section({
   ),
   drainTimeout: DurationSetting("30s", {
     description: "on SIGTERM/SIGINT, in-flight requests get this long to finish",
+  }),
+  watch: Section({
+    heartbeatInterval: DurationSetting("15s", {
+      description: "period of the comment line (`: keep-alive`) sent on every open watch",
+    }),
+    maxStreams: IntegerSetting(
+      1000,
+      { minimum: 1, maximum: 1048576 },
+      { description: "open watches per server; beyond, a watch is answered 503" },
+    ),
+    maxBufferedEvents: IntegerSetting(
+      1000,
+      { minimum: 1, maximum: 1048576 },
+      {
+        description:
+          "events queued for one slow watcher; beyond, its stream is ended (it resumes with its token)",
+      },
+    ),
   }),
 });
 
