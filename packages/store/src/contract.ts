@@ -26,6 +26,11 @@ export interface ListOptions<R extends Resource = Resource> {
   readonly offset?: string;
   /** Only items for which this returns true are counted and returned. */
   readonly filter?: (resource: R) => boolean;
+  /**
+   * Also answer `token`: the resume token of the moment the list was read
+   * (of its first round trip), for reading the changes made after it.
+   */
+  readonly withToken?: boolean;
 }
 
 /** One page of a list, sorted by name. */
@@ -35,6 +40,8 @@ export interface ListResult<R extends Resource = Resource> {
   readonly total: number;
   /** The cursor of the following page; absent on the last page. */
   readonly nextOffset?: string;
+  /** With `withToken`: the resume token of the mesh's history (the meshes' for Mesh) when the list was read. */
+  readonly token?: string;
 }
 
 /** Options of a write that may be conditional. */
@@ -59,6 +66,25 @@ export interface ChangeEvent {
   /** The version written (for `deleted`: the last version the resource had). */
   readonly version: string;
 }
+
+/**
+ * A change as the history retains it: the event, the resume token of the
+ * moment right after it and, unless deleted, the resource's wire JSON as written.
+ */
+export interface HistoryEntry extends ChangeEvent {
+  readonly token: string;
+  readonly json?: string;
+}
+
+/**
+ * A read of a history: the changes after the token (`more`: further
+ * changes follow, read again after the last one), or why the changes after
+ * it cannot be given (`reset`: no longer retained, or a token of another
+ * store or history), in which case the reader starts over from a list.
+ */
+export type HistoryRead =
+  | { readonly status: "ok"; readonly entries: HistoryEntry[]; readonly more: boolean }
+  | { readonly status: "reset"; readonly reason: string };
 
 /** Stops a watch. */
 export type Unwatch = () => Promise<void>;
@@ -137,10 +163,30 @@ export interface ResourceStore {
    * asynchronously, after the write, in the order of the writes to one mesh.
    * A cascade reports each resource it deleted (types in registry order,
    * names in order), then the Mesh. Events published while the backend was
-   * unreachable are lost; a listener must not throw (its error is rethrown
+   * unreachable are lost (`onInterrupted` is called when the feed lost its
+   * connection, so a watcher knows it may have missed some); a listener must not throw (its error is rethrown
    * as an uncaught exception, as an EventEmitter listener's would be).
    */
-  watch(listener: (event: ChangeEvent) => void): Promise<Unwatch>;
+  watch(
+    listener: (event: ChangeEvent) => void,
+    onInterrupted?: (error: Error) => void,
+  ): Promise<Unwatch>;
+
+  /**
+   * The resume token of now in a history: a mesh's (every change in the
+   * mesh, its Mesh included) or, with `mesh` undefined, the meshes' (the
+   * changes of every Mesh). Each write appends to its histories atomically
+   * with itself; each keeps `watchHistory` changes at least.
+   */
+  historyToken(mesh: string | undefined): Promise<string>;
+
+  /**
+   * The changes of a history after `token` (one of its tokens), oldest
+   * first, `limit` at most: exactly those made after the moment of the
+   * token, in the order they were made. Throws InvalidResumeTokenError for
+   * a text that is not a resume token at all.
+   */
+  readHistory(mesh: string | undefined, token: string, limit: number): Promise<HistoryRead>;
 
   /** Resolves when the backend answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;

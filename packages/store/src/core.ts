@@ -7,6 +7,8 @@
  */
 export type {
   ChangeEvent,
+  HistoryEntry,
+  HistoryRead,
   ListOptions,
   ListResult,
   PutResult,
@@ -18,6 +20,7 @@ export type {
 export {
   CorruptedValueError,
   InvalidCursorError,
+  InvalidResumeTokenError,
   MeshNotFoundError,
   ResourceAlreadyExistsError,
   ResourceNotFoundError,
@@ -28,3 +31,4 @@ export {
 export type { StoreErrorCode } from "./errors.js";
 export { createMemoryStore } from "./memory/store.js";
 export type { MemoryStoreOptions } from "./memory/store.js";
+export { compareResumeTokens, isResumeToken } from "./history.js";

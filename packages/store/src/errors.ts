@@ -7,6 +7,7 @@ export type StoreErrorCode =
   | "CONFLICT"
   | "MESH_NOT_FOUND"
   | "INVALID_CURSOR"
+  | "INVALID_RESUME_TOKEN"
   | "UNAVAILABLE"
   | "CORRUPTED";
 
@@ -68,6 +69,15 @@ export class InvalidCursorError extends StoreError {
   readonly code = "INVALID_CURSOR";
   constructor(readonly offset: string) {
     super(`invalid offset ${JSON.stringify(offset)}`);
+  }
+}
+
+/** A text that no store could have produced as a resume token. */
+export class InvalidResumeTokenError extends StoreError {
+  override readonly name = "InvalidResumeTokenError";
+  readonly code = "INVALID_RESUME_TOKEN";
+  constructor(readonly token: string) {
+    super("invalid resume token");
   }
 }
 

@@ -27,7 +27,9 @@ export function instrumentStore(store: ResourceStore, metrics: ServerMetrics): R
     delete: (type, mesh, name, options) => time("delete", () => store.delete(type, mesh, name, options)),
     deleteMesh: (name) => time("deleteMesh", () => store.deleteMesh(name)),
     ping: () => time("ping", () => store.ping()),
-    watch: (listener) => store.watch(listener),
+    watch: (listener, onInterrupted) => store.watch(listener, onInterrupted),
+    historyToken: (mesh) => time("historyToken", () => store.historyToken(mesh)),
+    readHistory: (mesh, token, limit) => time("readHistory", () => store.readHistory(mesh, token, limit)),
     close: () => store.close(),
   };
 }

@@ -10,7 +10,7 @@ import { durationMillis } from "./durations.js";
  * loaded only when `store.type` is `redis`, so a memory store starts without it.
  */
 export async function createStoreFromConfig(config: ServerConfig["store"]): Promise<ResourceStore> {
-  if (config.type === "memory") return createMemoryStore();
+  if (config.type === "memory") return createMemoryStore({ watchHistory: config.watchHistory });
   const redis = config.redis;
   const path = (value: string): string | undefined => (value === "" ? undefined : value);
   const { createRedisStore } = await import("@kuma-ts/store/redis");
@@ -31,5 +31,6 @@ export async function createStoreFromConfig(config: ServerConfig["store"]): Prom
     },
     connectTimeoutMs: durationMillis(redis.connectTimeout),
     commandTimeoutMs: durationMillis(redis.commandTimeout),
+    watchHistory: config.watchHistory,
   });
 }

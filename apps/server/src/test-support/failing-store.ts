@@ -19,6 +19,8 @@ export function failingStore(
     delete: (...args) => (failing.delete ?? base.delete)(...args),
     deleteMesh: (...args) => (failing.deleteMesh ?? base.deleteMesh)(...args),
     watch: (...args) => base.watch(...args),
+    historyToken: (...args) => (failing.historyToken ?? base.historyToken)(...args),
+    readHistory: (...args) => (failing.readHistory ?? base.readHistory)(...args),
     ping: () => (failing.ping ?? base.ping)(),
     close: () => base.close(),
   };

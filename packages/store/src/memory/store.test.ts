@@ -2,12 +2,15 @@ import { DataplaneType } from "@kuma-ts/model";
 import { describe, expect, it, vi } from "vitest";
 import { encodeCursor } from "../cursor.js";
 import { describeStoreContract } from "../test-support/contract-suite.js";
+import { describeHistoryContract } from "../test-support/history-suite.js";
 import { dataplane, mesh } from "../test-support/resources.js";
 import { createMemoryStore } from "./store.js";
 
 describeStoreContract("memory", async () => ({ store: createMemoryStore() }), {
   sharedBackend: false,
 });
+
+describeHistoryContract("memory", async (options) => ({ store: createMemoryStore(options) }));
 
 describe("the memory store", () => {
   it("stamps resources with its injected clock", async () => {

@@ -37,6 +37,15 @@ import {
 } from "../errors.js";
 import { FilteredPage } from "../filtered-page.js";
 import {
+  foreignTokenReason,
+  formatResumeToken,
+  HistoryRing,
+  historyName,
+  MESHES_HISTORY,
+  newStoreId,
+  parseResumeToken,
+} from "../history.js";
+import {
   assertStorable,
   canonicalStoredResource,
   scopeMesh,
@@ -49,6 +58,8 @@ import { SortedNames } from "./sorted-names.js";
 export interface MemoryStoreOptions {
   /** The clock of creationTime and modificationTime; `() => new Date()` when absent. */
   readonly now?: () => Date;
+  /** Changes retained per history for resuming watches (store.watchHistory); 10,000 when absent. */
+  readonly watchHistory?: number;
 }
 
 /** What the engine keeps of one resource: its version (a small integer, held inline) and wire JSON. */
@@ -115,6 +126,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
   const listeners = new ChangeListeners();
   let lastVersion = 0;
   let closed = false;
+  const storeId = newStoreId();
+  const historyCapacity = options.watchHistory ?? 10_000;
+  /** history name (a mesh, or MESHES_HISTORY) → its last changes. */
+  const histories = new Map<string, HistoryRing>();
+  /** The position of the last change, in every history. */
+  let lastChange = 0;
 
   const nextVersion = (): number => ++lastVersion;
 
@@ -122,7 +139,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     if (closed) throw new StoreUnavailableError("the store is closed");
   };
 
-  const publish = (event: ChangeEvent): void => {
+  const tokenOf = (history: string, position: number): string =>
+    formatResumeToken(storeId, history, String(position));
+
+  /** Appends a change to its histories and publishes it. */
+  const publish = (event: ChangeEvent, json?: string): void => {
+    const position = ++lastChange;
+    const entry = json === undefined ? { ...event, position } : { ...event, position, json };
+    for (const history of event.type === "Mesh" ? [event.mesh, MESHES_HISTORY] : [event.mesh]) {
+      let ring = histories.get(history);
+      if (!ring) {
+        ring = new HistoryRing(historyCapacity);
+        histories.set(history, ring);
+      }
+      ring.push(entry);
+    }
     // Delivered after the write returns, as the Redis engine's events are.
     queueMicrotask(() => listeners.emit(event));
   };
@@ -194,13 +225,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     );
     collection.set(resource.name, entry);
     const item = collection.view<R>(entry);
-    publish({
-      kind: old ? "updated" : "created",
-      type: type.name,
-      mesh: mesh ?? resource.name,
-      name: resource.name,
-      version: item.version,
-    });
+    publish(
+      {
+        kind: old ? "updated" : "created",
+        type: type.name,
+        mesh: mesh ?? resource.name,
+        name: resource.name,
+        version: item.version,
+      },
+      entry.json,
+    );
     return item;
   };
 
@@ -231,6 +265,32 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     return true;
   };
 
+  /** A page of a collection, read synchronously (so at one instant). */
+  const listNow = <T extends AnyResourceType>(
+    type: T,
+    scope: string | undefined,
+    size: number | undefined,
+    after: string | undefined,
+    options: ListOptions<ResourceOf<T>>,
+  ): ListResult<ResourceOf<T>> => {
+    const collection = collectionOf(type, scope, false);
+    if (!collection) return { items: [], total: 0 };
+    const items = collection.items;
+    const view = (name: string) => collection.view<ResourceOf<T>>(items.get(name) as Entry);
+    if (options.filter) {
+      const page = new FilteredPage(after, size, options.filter);
+      for (const name of collection.names) page.offer(view(name));
+      return page.result();
+    }
+    const { names, more } = collection.names.page(after, size);
+    const pageItems = names.map(view);
+    const total = collection.names.size;
+    const last = names[names.length - 1];
+    return more && last !== undefined
+      ? { items: pageItems, total, nextOffset: encodeCursor(last) }
+      : { items: pageItems, total };
+  };
+
   return {
     async get<T extends AnyResourceType>(type: T, mesh: string | undefined, name: string) {
       ensureOpen();
@@ -258,22 +318,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
       const scope = scopeMesh(type, mesh);
       const size = checkPageSize(options.size);
       const after = options.offset === undefined ? undefined : decodeCursor(options.offset);
-      const collection = collectionOf(type, scope, false);
-      if (!collection) return { items: [], total: 0 };
-      const items = collection.items;
-      const view = (name: string) => collection.view<ResourceOf<T>>(items.get(name) as Entry);
-      if (options.filter) {
-        const page = new FilteredPage(after, size, options.filter);
-        for (const name of collection.names) page.offer(view(name));
-        return page.result();
+      const token = options.withToken ? tokenOf(historyName(scope), lastChange) : undefined;
+      const result = listNow(type, scope, size, after, options);
+      return token === undefined ? result : { ...result, token };
+    },
+
+    async historyToken(mesh: string | undefined): Promise<string> {
+      ensureOpen();
+      return tokenOf(historyName(mesh), lastChange);
+    },
+
+    async readHistory(mesh: string | undefined, token: string, limit: number) {
+      ensureOpen();
+      const parsed = parseResumeToken(token);
+      const history = historyName(mesh);
+      const foreign = foreignTokenReason(parsed, storeId, history);
+      if (foreign) return { status: "reset", reason: foreign };
+      const after = Number(parsed.position[0]);
+      if (parsed.position[1] !== 0n || after > lastChange) {
+        return { status: "reset", reason: "the token is of another store or of its lost history" };
       }
-      const { names, more } = collection.names.page(after, size);
-      const pageItems = names.map(view);
-      const total = collection.names.size;
-      const last = names[names.length - 1];
-      return more && last !== undefined
-        ? { items: pageItems, total, nextOffset: encodeCursor(last) }
-        : { items: pageItems, total };
+      const ring = histories.get(history);
+      if (!ring) return { status: "ok", entries: [], more: false };
+      return ring.read(after, limit, (position) => tokenOf(history, position));
     },
 
     async create<R extends Resource>(resource: R): Promise<StoredResource<R>> {

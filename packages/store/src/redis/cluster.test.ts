@@ -4,7 +4,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ResourceStore } from "../contract.js";
 import { describeRedisConcurrency } from "../test-support/concurrency-suite.js";
 import { describeStoreContract } from "../test-support/contract-suite.js";
-import { redisFixture, scanKeys, uniquePrefix, withNodes } from "../test-support/redis.js";
+import { describeHistoryContract } from "../test-support/history-suite.js";
+import {
+  redisFixture,
+  redisHistoryFixture,
+  scanKeys,
+  uniquePrefix,
+  withNodes,
+} from "../test-support/redis.js";
 import { dataplane, mesh } from "../test-support/resources.js";
 import type { RedisStoreOptions } from "./options.js";
 import { createRedisStore } from "./store.js";
@@ -24,6 +31,7 @@ const clusterOptions = (): RedisStoreOptions => ({
 });
 
 describeStoreContract("Redis Cluster", redisFixture(clusterOptions), { sharedBackend: true });
+describeHistoryContract("Redis Cluster", redisHistoryFixture(clusterOptions));
 describeRedisConcurrency("Redis Cluster", clusterOptions, () => cluster.nodes);
 
 describe("the Redis store on a 3-master cluster", () => {
@@ -45,8 +53,9 @@ describe("the Redis store on a 3-master cluster", () => {
       }
     }
     const keys = await scanKeys(cluster.nodes, `*${prefix}*`);
-    // mesh record + counter + a hash and a sorted set per type, per mesh; plus the mesh index.
-    expect(keys).toHaveLength(meshes.length * (2 + 2 * meshScopedTypes.length) + 1);
+    // Per mesh: record, counter, history and a hash and a sorted set per type; plus the mesh
+    // index and the meshes' history.
+    expect(keys).toHaveLength(meshes.length * (3 + 2 * meshScopedTypes.length) + 2);
     const [slots] = await withNodes(cluster.nodes.slice(0, 1), async (redis) => {
       const bySlot = new Map<string, Set<number>>();
       for (const key of keys) {

@@ -10,8 +10,9 @@ describe("the Redis key layout", () => {
     expect(keys.version("default")).toBe("{kuma:default}:version");
     expect(keys.items("default", DataplaneType)).toBe("{kuma:default}:Dataplane");
     expect(keys.names("default", DataplaneType)).toBe("{kuma:default}:Dataplane:names");
+    expect(keys.changes("default")).toBe("{kuma:default}:changes");
     const all = keys.allOfMesh("default");
-    expect(all).toHaveLength(2 + 2 * meshScopedTypes.length);
+    expect(all).toHaveLength(3 + 2 * meshScopedTypes.length);
     for (const key of all) expect(key.startsWith("{kuma:default}:")).toBe(true);
     expect(new Set(all).size).toBe(all.length);
   });
@@ -19,6 +20,8 @@ describe("the Redis key layout", () => {
   it("keeps the mesh index and the event channel under the prefix's own tag", () => {
     expect(keys.meshIndex).toBe("{kuma}:meshes");
     expect(keys.channel).toBe("{kuma}:events");
+    expect(keys.meshChanges).toBe("{kuma}:meshes:changes");
+    expect(keys.storeId).toBe("{kuma}:id");
   });
 
   it("never gives two prefixes or meshes the same key", () => {

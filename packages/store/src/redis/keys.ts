@@ -7,7 +7,10 @@
  *   {<prefix>:<mesh>}:version          STRING  the mesh's version counter
  *   {<prefix>:<mesh>}:<Type>           HASH    resource name → record
  *   {<prefix>:<mesh>}:<Type>:names     ZSET    resource names, score 0 (lexicographic paging)
+ *   {<prefix>:<mesh>}:changes          STREAM  the mesh's history: its changes, its Mesh's included
  *   {<prefix>}:meshes                  ZSET    mesh names, score 0
+ *   {<prefix>}:meshes:changes          STREAM  the meshes' history: the changes of every Mesh
+ *   {<prefix>}:id                      STRING  the store's id, in its resume tokens
  *   {<prefix>}:events                  channel change events (PUBLISH)
  *
  * A record is `<version> <wire JSON>`. Key parts are only ever built from
@@ -24,6 +27,10 @@ export class RedisKeys {
   readonly meshIndex: string;
   /** The channel change events are published on. */
   readonly channel: string;
+  /** The history of Mesh changes. */
+  readonly meshChanges: string;
+  /** The store's id. */
+  readonly storeId: string;
 
   constructor(readonly prefix: string) {
     if (!PREFIX.test(prefix)) {
@@ -33,6 +40,8 @@ export class RedisKeys {
     }
     this.meshIndex = `{${prefix}}:meshes`;
     this.channel = `{${prefix}}:events`;
+    this.meshChanges = `{${prefix}}:meshes:changes`;
+    this.storeId = `{${prefix}}:id`;
   }
 
   /** The hash tag of a mesh: `{<prefix>:<mesh>}`. */
@@ -60,12 +69,18 @@ export class RedisKeys {
     return `${this.meshTag(mesh)}:${type.name}:names`;
   }
 
+  /** The mesh's history (kept when the mesh is deleted, so watchers see the deletion). */
+  changes(mesh: string): string {
+    return `${this.meshTag(mesh)}:changes`;
+  }
+
   /** Every key a mesh can have, in the order the mesh deletion script takes them. */
   allOfMesh(mesh: string): string[] {
     return [
       this.mesh(mesh),
       this.version(mesh),
       ...meshScopedTypes.flatMap((type) => [this.items(mesh, type), this.names(mesh, type)]),
+      this.changes(mesh),
     ];
   }
 }

@@ -58,6 +58,8 @@ export interface RedisStoreOptions {
    * of heap, so the default holds up to about 24 MB.
    */
   readonly recordCacheSize?: number;
+  /** Changes retained per history for resuming watches (store.watchHistory), about; default 10000. */
+  readonly watchHistory?: number;
   /** The clock of creationTime and modificationTime; `() => new Date()` when absent. */
   readonly now?: () => Date;
 }
@@ -69,6 +71,7 @@ export const REDIS_DEFAULTS = {
   connectTimeoutMs: 5000,
   commandTimeoutMs: 2000,
   recordCacheSize: 20_000,
+  watchHistory: 10_000,
 } as const;
 
 /** Creates the ioredis client for the options; it starts connecting at once and reconnects forever. */

@@ -37,6 +37,8 @@ export interface RawPage {
   readonly total: number;
   readonly more: boolean;
   readonly entries: [name: string, record: string | null][];
+  /** With a history key: the id of the history's last change when the page was read. */
+  readonly position?: string;
 }
 
 /** The keys of one type in one mesh. */
@@ -45,6 +47,8 @@ export interface CollectionKeys {
   readonly names: string;
   /** The hash of records. */
   readonly items: string;
+  /** The mesh's history, when the page must also tell the position of its last change. */
+  readonly history?: string;
 }
 
 type Reply = (string | number | null)[];
@@ -64,19 +68,26 @@ export async function readResourcePage(
   const wanted = Math.min(size, READ_NAMES);
   const batch = Math.min(wanted, PAGE_BATCH);
   const [reply, rest] = await Promise.all([
-    resourcePageScript.run(client, [keys.names, keys.items], [start, batch]) as Promise<Reply>,
+    resourcePageScript.run(
+      client,
+      keys.history === undefined
+        ? [keys.names, keys.items]
+        : [keys.names, keys.items, keys.history],
+      [start, batch],
+    ) as Promise<Reply>,
     // The names after the batch, if nothing changes meanwhile; the chunks check that it did not.
     wanted > batch
       ? client.zrangebylex(keys.names, start, "+", "LIMIT", batch, wanted - batch + 1)
       : [],
   ]);
   const total = Number(reply[0]);
+  const position = keys.history === undefined ? undefined : String(reply[2]);
   const entries: RawPage["entries"] = [];
-  for (let i = 2; i < reply.length; i += 2)
+  for (let i = 3; i < reply.length; i += 2)
     entries.push([String(reply[i]), reply[i + 1] as string | null]);
   const last = entries[entries.length - 1]?.[0];
   if (reply[1] !== 1 || last === undefined || rest.length === 0 || !(rest[0]! > last))
-    return { total, more: reply[1] === 1, entries };
+    return withPosition({ total, more: reply[1] === 1, entries }, position);
 
   const more = rest.length > wanted - batch;
   if (more) rest.length = wanted - batch;
@@ -93,10 +104,15 @@ export async function readResourcePage(
   );
   for (const [index, chunk] of chunks.entries()) {
     const [count, records] = transactionResults(results[index]) as [number, (string | null)[]];
-    if (count !== chunk.length || records.includes(null)) return { total, more: true, entries };
+    if (count !== chunk.length || records.includes(null))
+      return withPosition({ total, more: true, entries }, position);
     for (const [i, name] of chunk.entries()) entries.push([name, records[i] ?? null]);
   }
-  return { total, more, entries };
+  return withPosition({ total, more, entries }, position);
+}
+
+function withPosition(page: RawPage, position: string | undefined): RawPage {
+  return position === undefined ? page : { ...page, position };
 }
 
 /** The replies of a MULTI's commands; throws the first error among them. */

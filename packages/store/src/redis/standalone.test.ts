@@ -8,7 +8,13 @@ import type { ResourceStore } from "../contract.js";
 import { CorruptedValueError, StoreUnavailableError } from "../errors.js";
 import { describeRedisConcurrency } from "../test-support/concurrency-suite.js";
 import { describeStoreContract } from "../test-support/contract-suite.js";
-import { redisFixture, scanKeys, uniquePrefix } from "../test-support/redis.js";
+import { describeHistoryContract } from "../test-support/history-suite.js";
+import {
+  redisFixture,
+  redisHistoryFixture,
+  scanKeys,
+  uniquePrefix,
+} from "../test-support/redis.js";
 import { dataplane, mesh, trafficRoute } from "../test-support/resources.js";
 import type { RedisStoreOptions } from "./options.js";
 import { createRedisStore } from "./store.js";
@@ -27,6 +33,10 @@ describeStoreContract(
   "Redis standalone",
   redisFixture(() => ({ url: redis.url })),
   { sharedBackend: true },
+);
+describeHistoryContract(
+  "Redis standalone",
+  redisHistoryFixture(() => ({ url: redis.url })),
 );
 describeRedisConcurrency("Redis standalone", () => ({ url: redis.url }), node);
 
@@ -53,9 +63,11 @@ describe("the Redis store on a standalone server", () => {
         `{${prefix}:default}:Dataplane:names`,
         `{${prefix}:default}:TrafficRoute`,
         `{${prefix}:default}:TrafficRoute:names`,
+        `{${prefix}:default}:changes`,
         `{${prefix}:default}:mesh`,
         `{${prefix}:default}:version`,
         `{${prefix}}:meshes`,
+        `{${prefix}}:meshes:changes`,
       ].sort(),
     );
     const admin = new Redis(redis.port);

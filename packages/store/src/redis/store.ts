@@ -16,6 +16,8 @@ import {
 import { ChangeListeners } from "../change-listeners.js";
 import type {
   ChangeEvent,
+  HistoryEntry,
+  HistoryRead,
   ListOptions,
   ListResult,
   PutResult,
@@ -34,6 +36,13 @@ import {
 } from "../errors.js";
 import { FilteredPage } from "../filtered-page.js";
 import {
+  foreignTokenReason,
+  formatResumeToken,
+  historyName,
+  newStoreId,
+  parseResumeToken,
+} from "../history.js";
+import {
   assertStorable,
   canonicalStoredResource,
   scopeMesh,
@@ -49,7 +58,9 @@ import {
   createResourceScript,
   deleteMeshScript,
   deleteResourceScript,
+  historyTokenScript,
   meshIndexPageScript,
+  readHistoryScript,
   putScript,
   updateScript,
   type RedisClient,
@@ -83,6 +94,26 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
   );
   const feed = new ChangeFeed(connection, keys.channel);
   const decoder = new RecordDecoder(options.recordCacheSize ?? REDIS_DEFAULTS.recordCacheSize);
+  const historyLength = String(options.watchHistory ?? REDIS_DEFAULTS.watchHistory);
+  /** The store's id (made by the first store of the prefix to ask), read once. */
+  let storeIdRead: Promise<string> | undefined;
+  const storeId = (): Promise<string> => {
+    storeIdRead ??= runOneStep("read the store id", async (client) => {
+      const mine = newStoreId();
+      // SET NX GET: the id already there, or null when this one was set.
+      const existing = (await client.call("SET", keys.storeId, mine, "NX", "GET")) as string | null;
+      return existing ?? mine;
+    }).catch((error: unknown) => {
+      storeIdRead = undefined;
+      throw error;
+    });
+    return storeIdRead;
+  };
+  /** The history key of a mesh, or the meshes' for undefined. */
+  const historyKey = (mesh: string | undefined): string =>
+    mesh === undefined ? keys.meshChanges : keys.changes(mesh);
+  const tokenAt = async (mesh: string | undefined, position: string): Promise<string> =>
+    formatResumeToken(await storeId(), historyName(mesh), position);
   const run = <T>(operation: string, work: (client: RedisClient) => Promise<T>): Promise<T> =>
     connection.run(operation, work);
   /** For operations that send their commands at once (a GET, a script): the usual case, kept cheap. */
@@ -133,13 +164,21 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     mesh: string | undefined,
     after: string | undefined,
     size: number,
+    withPosition = false,
   ): Promise<RawPage> =>
     mesh === undefined
       ? run(`list ${type.pluralName}`, (client) =>
-          meshPage(client, after, Math.min(size, MESH_BATCH)),
+          meshPage(client, after, Math.min(size, MESH_BATCH), withPosition),
         )
       : (size <= PAGE_BATCH ? runOneStep : run)(`list ${type.pluralName}`, (client) =>
-          readResourcePage(client, collectionKeys(mesh, type), after, size),
+          readResourcePage(
+            client,
+            withPosition
+              ? { ...collectionKeys(mesh, type), history: keys.changes(mesh) }
+              : collectionKeys(mesh, type),
+            after,
+            size,
+          ),
         );
 
   /**
@@ -152,8 +191,10 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     client: RedisClient,
     after: string | undefined,
     size: number,
+    withPosition: boolean,
   ): Promise<RawPage> => {
     const entries: [string, string][] = [];
+    let position: string | undefined;
     let total = 0;
     let first = true;
     let more = true;
@@ -161,13 +202,14 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     while (more && entries.length < size) {
       const reply = (await meshIndexPageScript.run(
         client,
-        [keys.meshIndex],
+        first && withPosition ? [keys.meshIndex, keys.meshChanges] : [keys.meshIndex],
         [cursor === undefined ? "-" : `(${cursor}`, size - entries.length],
       )) as Reply;
       if (first) total = Number(reply[0]);
+      if (first && withPosition) position = String(reply[2]);
       first = false;
       more = reply[1] === 1;
-      const names = reply.slice(2).map(String);
+      const names = reply.slice(3).map(String);
       const records = await readMeshes(client, names);
       names.forEach((name, i) => {
         const record = records[i];
@@ -175,7 +217,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       });
       cursor = names[names.length - 1] ?? cursor;
     }
-    return { total, more, entries };
+    return position === undefined ? { total, more, entries } : { total, more, entries, position };
   };
 
   /** Reads a whole collection, READ_NAMES items at a time, offering each item in name order. */
@@ -183,17 +225,20 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     type: T,
     mesh: string | undefined,
     offer: (item: StoredResource<ResourceOf<T>>) => void,
-  ): Promise<void> => {
+    withPosition = false,
+  ): Promise<string | undefined> => {
     const items = mesh === undefined ? undefined : keys.items(mesh, type);
     let cursor: string | undefined;
+    let position: string | undefined;
     for (;;) {
-      const page = await readPage(type, mesh, cursor, READ_NAMES);
+      const page = await readPage(type, mesh, cursor, READ_NAMES, withPosition && !cursor);
+      position ??= page.position;
       for (const [name, record] of page.entries) {
         const item = decode(type, mesh, name, record, items);
         if (item) offer(item);
       }
       const last = page.entries[page.entries.length - 1];
-      if (!page.more || !last) return;
+      if (!page.more || !last) return position;
       cursor = last[0];
     }
   };
@@ -206,15 +251,23 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
     const mesh = scopeMesh(type, meshArgument);
     const size = checkPageSize(options.size);
     const after = options.offset === undefined ? undefined : decodeCursor(options.offset);
-    if (mesh !== undefined && !isValidName(mesh)) return { items: [], total: 0 };
+    if (mesh !== undefined && !isValidName(mesh)) {
+      // No such mesh can exist, so neither can its history: the token of an empty history.
+      return options.withToken
+        ? { items: [], total: 0, token: await tokenAt(mesh, "0-0") }
+        : { items: [], total: 0 };
+    }
+    const withToken = async (result: ListResult<ResourceOf<T>>, position: string | undefined) =>
+      options.withToken ? { ...result, token: await tokenAt(mesh, position ?? "0-0") } : result;
     if (options.filter) {
       const page = new FilteredPage(after, size, options.filter);
-      await scan(type, mesh, (item) => page.offer(item));
-      return page.result();
+      const position = await scan(type, mesh, (item) => page.offer(item), options.withToken);
+      return withToken(page.result(), position);
     }
     const items: StoredResource<ResourceOf<T>>[] = [];
     const itemsKey = mesh === undefined ? undefined : keys.items(mesh, type);
     let total: number | undefined;
+    let position: string | undefined;
     let cursor = after;
     let more = true;
     // One round trip for the usual page sizes, two per READ_NAMES items for longer reads.
@@ -224,8 +277,10 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
         mesh,
         cursor,
         size === undefined ? READ_NAMES : size - items.length,
+        options.withToken === true && position === undefined,
       );
       total ??= page.total;
+      position ??= page.position;
       more = page.more;
       for (const [name, record] of page.entries) {
         const item = decode(type, mesh, name, record, itemsKey);
@@ -236,10 +291,45 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       cursor = last[0];
     }
     const last = items[items.length - 1];
-    if (size === undefined) return { items, total: items.length };
-    return more && last
-      ? { items, total: total ?? items.length, nextOffset: encodeCursor(last.resource.name) }
-      : { items, total: total ?? items.length };
+    if (size === undefined) return withToken({ items, total: items.length }, position);
+    return withToken(
+      more && last
+        ? { items, total: total ?? items.length, nextOffset: encodeCursor(last.resource.name) }
+        : { items, total: total ?? items.length },
+      position,
+    );
+  };
+
+  /** The changes of a history after `token`. */
+  const readHistory = async (
+    mesh: string | undefined,
+    token: string,
+    limit: number,
+  ): Promise<HistoryRead> => {
+    const parsed = parseResumeToken(token);
+    if (mesh !== undefined && !isValidName(mesh)) {
+      return { status: "reset", reason: "the token is of another watch" };
+    }
+    const foreign = foreignTokenReason(parsed, await storeId(), historyName(mesh));
+    if (foreign) return { status: "reset", reason: foreign };
+    const position = `${parsed.position[0]}-${parsed.position[1]}`;
+    const reply = (await runOneStep("read the history", (client) =>
+      readHistoryScript.run(client, [historyKey(mesh)], [position, limit]),
+    )) as [string, [string, string[]][]?];
+    if (reply[0] === "expired") {
+      return { status: "reset", reason: "the changes after the token are no longer retained" };
+    }
+    if (reply[0] === "future") {
+      return { status: "reset", reason: "the token is of another store or of its lost history" };
+    }
+    const history = historyName(mesh);
+    const store = await storeId();
+    const entries: HistoryEntry[] = [];
+    for (const [id, fields] of reply[1] ?? []) {
+      const entry = parseHistoryEntry(fields, mesh, formatResumeToken(store, history, id));
+      if (entry) entries.push(entry);
+    }
+    return { status: "ok", entries, more: (reply[1]?.length ?? 0) >= limit };
   };
 
   return {
@@ -287,16 +377,24 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
           name,
           json,
           keys.channel,
+          historyLength,
         ]);
         if (reply[0] === "exists") throw new ResourceAlreadyExistsError(type.name, undefined, name);
+        await rememberMeshChange("created", name, String(reply[1]), json);
         return canonicalStoredResource<R>(String(reply[1]), json);
       }
       const mesh = (resource as { mesh: string }).mesh;
       const reply = (await runOneStep(`create ${type.name}`, (client) =>
         createResourceScript.run(
           client,
-          [keys.items(mesh, type), keys.names(mesh, type), keys.version(mesh), keys.mesh(mesh)],
-          [type.name, mesh, name, json, keys.channel],
+          [
+            keys.items(mesh, type),
+            keys.names(mesh, type),
+            keys.version(mesh),
+            keys.mesh(mesh),
+            keys.changes(mesh),
+          ],
+          [type.name, mesh, name, json, keys.channel, historyLength],
         ),
       )) as Reply;
       if (reply[0] === "nomesh") throw new MeshNotFoundError(mesh);
@@ -318,7 +416,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       const reply = (await runOneStep(`update ${type.name}`, (client) =>
         updateScript.run(
           client,
-          [key, keys.version(mesh ?? name)],
+          [key, keys.version(mesh ?? name), keys.changes(mesh ?? name)],
           [
             type.name,
             mesh ?? name,
@@ -329,6 +427,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
             tail,
             keys.channel,
             time,
+            historyLength,
           ],
         ),
       )) as Reply;
@@ -339,7 +438,10 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
           (reply[1] as string) || undefined,
         );
       }
-      return storedWithCreationTime<R>(reply, head, tail);
+      const stored = storedWithCreationTime<R>(reply, head, tail);
+      if (mesh === undefined)
+        await rememberMeshChange("updated", name, stored.version, stored.json);
+      return stored;
     },
 
     async put<R extends Resource>(resource: R): Promise<PutResult<R>> {
@@ -349,15 +451,24 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       const time = timestampOf(now());
       const [head, tail] = splitAtCreationTime(stampResource(resource, time, time));
       if (type.scope === "global") {
-        const args = [type.name, name, name, "", head, tail, keys.channel, time];
-        return putResult<R>(await writeMesh("put Mesh", name, putScript, args), head, tail);
+        const args = [type.name, name, name, "", head, tail, keys.channel, time, historyLength];
+        const result = putResult<R>(await writeMesh("put Mesh", name, putScript, args), head, tail);
+        const { version, json } = result.stored;
+        await rememberMeshChange(result.created ? "created" : "updated", name, version, json);
+        return result;
       }
       const mesh = (resource as { mesh: string }).mesh;
       const reply = (await runOneStep(`put ${type.name}`, (client) =>
         putScript.run(
           client,
-          [keys.items(mesh, type), keys.version(mesh), keys.names(mesh, type), keys.mesh(mesh)],
-          [type.name, mesh, name, name, head, tail, keys.channel, time],
+          [
+            keys.items(mesh, type),
+            keys.version(mesh),
+            keys.changes(mesh),
+            keys.names(mesh, type),
+            keys.mesh(mesh),
+          ],
+          [type.name, mesh, name, name, head, tail, keys.channel, time, historyLength],
         ),
       )) as Reply;
       if (reply[0] === "nomesh") throw new MeshNotFoundError(mesh);
@@ -389,8 +500,8 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       const reply = (await runOneStep(`delete ${type.name}`, (client) =>
         deleteResourceScript.run(
           client,
-          [keys.items(mesh, type), keys.names(mesh, type)],
-          [type.name, mesh, name, options?.expectVersion ?? "", keys.channel],
+          [keys.items(mesh, type), keys.names(mesh, type), keys.changes(mesh)],
+          [type.name, mesh, name, options?.expectVersion ?? "", keys.channel, historyLength],
         ),
       )) as Reply;
       if (reply[0] === "notfound") throw new ResourceNotFoundError(type.name, mesh, name);
@@ -407,7 +518,17 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       return (await deleteMesh(name, ""))[0] === "ok";
     },
 
-    watch: (listener) => feed.watch(listener),
+    watch: (listener, onInterrupted) => feed.watch(listener, onInterrupted),
+
+    async historyToken(mesh: string | undefined): Promise<string> {
+      if (mesh !== undefined && !isValidName(mesh)) return tokenAt(mesh, "0-0");
+      const position = (await runOneStep("read the history", (client) =>
+        historyTokenScript.run(client, [historyKey(mesh)], []),
+      )) as string;
+      return tokenAt(mesh, position);
+    },
+
+    readHistory,
 
     async ping(): Promise<void> {
       await runOneStep("ping", (client) => client.ping());
@@ -441,12 +562,41 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
       await client.zadd(keys.meshIndex, 0, name);
       const reply = (await script.run(
         client,
-        [keys.mesh(name), keys.version(name)],
+        [keys.mesh(name), keys.version(name), keys.changes(name)],
         args,
       )) as Reply;
       if (reply[0] === "created") await client.zadd(keys.meshIndex, 0, name);
       return reply;
     });
+  }
+
+  /**
+   * Appends a Mesh change to the meshes' history. It lives under the
+   * prefix's hash tag, not the mesh's, so no script can write it with the
+   * mesh: it is appended right after the mesh's own script, as the index
+   * entry is (a crash in between loses the change from this history only).
+   */
+  async function rememberMeshChange(
+    kind: ChangeEvent["kind"],
+    name: string,
+    version: string,
+    json?: string,
+  ): Promise<void> {
+    await runOneStep("remember a Mesh change", (client) =>
+      rememberMeshChangeWith(client, kind, name, version, json),
+    );
+  }
+
+  async function rememberMeshChangeWith(
+    client: RedisClient,
+    kind: ChangeEvent["kind"],
+    name: string,
+    version: string,
+    json?: string,
+  ): Promise<void> {
+    const fields = ["k", kind, "t", "Mesh", "n", name, "v", version];
+    if (json !== undefined) fields.push("j", json);
+    await client.xadd(keys.meshChanges, "MAXLEN", "~", historyLength, "*", ...fields);
   }
 
   /** Deletes a mesh and its resources, then its index entry (put back if the mesh was created meanwhile). */
@@ -456,8 +606,11 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
         name,
         expectVersion,
         keys.channel,
+        historyLength,
         ...meshScopedTypes.map((type) => type.name),
       ])) as Reply;
+      if (reply[0] === "ok")
+        await rememberMeshChangeWith(client, "deleted", name, String(reply[1]));
       if (reply[0] === "ok" || reply[0] === "absent") {
         await client.zrem(keys.meshIndex, name);
         if ((await client.exists(keys.mesh(name))) === 1)
@@ -496,6 +649,7 @@ function putResult<R extends Resource>(reply: Reply, head: string, tail: string)
 /** The change feed: one subscriber connection, opened on the first watch, shared by every listener. */
 class ChangeFeed {
   private readonly listeners = new ChangeListeners();
+  private readonly interruptionListeners = new Set<(error: Error) => void>();
   private subscriber: RedisConnection | undefined;
   private subscribed: Promise<void> | undefined;
   private closed = false;
@@ -505,9 +659,17 @@ class ChangeFeed {
     private readonly channel: string,
   ) {}
 
-  async watch(listener: (event: ChangeEvent) => void): Promise<Unwatch> {
+  async watch(
+    listener: (event: ChangeEvent) => void,
+    onInterrupted?: (error: Error) => void,
+  ): Promise<Unwatch> {
     if (this.closed) throw new StoreUnavailableError("the Redis store is closed (watch)");
-    const unwatch = this.listeners.add(listener);
+    const unwatchEvents = this.listeners.add(listener);
+    if (onInterrupted) this.interruptionListeners.add(onInterrupted);
+    const unwatch = async () => {
+      if (onInterrupted) this.interruptionListeners.delete(onInterrupted);
+      await unwatchEvents();
+    };
     try {
       await this.subscribe();
     } catch (error) {
@@ -520,6 +682,7 @@ class ChangeFeed {
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
+    this.interruptionListeners.clear();
     const subscriber = this.subscriber;
     this.subscriber = undefined;
     this.subscribed = undefined;
@@ -535,6 +698,12 @@ class ChangeFeed {
       const event = parseChangeEvent(message);
       if (event) this.listeners.emit(event);
     });
+    // Messages published while the subscriber is disconnected are lost: tell who must know.
+    subscriber.client.on("close", () => {
+      if (this.closed || this.subscriber !== subscriber) return;
+      const error = new StoreUnavailableError("the Redis change feed lost its connection");
+      for (const listener of [...this.interruptionListeners]) listener(error);
+    });
     // ioredis subscribes again by itself after a reconnection.
     this.subscribed = subscriber
       .run("watch", async (client) => {
@@ -548,4 +717,28 @@ class ChangeFeed {
       });
     return this.subscribed;
   }
+}
+
+/** A history entry from a stream entry's fields; undefined for anything our scripts would not write. */
+function parseHistoryEntry(
+  fields: string[],
+  mesh: string | undefined,
+  token: string,
+): HistoryEntry | undefined {
+  const values = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2)
+    values.set(fields[i] as string, fields[i + 1] as string);
+  const name = values.get("n") ?? "";
+  const event = parseChangeEvent(
+    JSON.stringify({
+      kind: values.get("k"),
+      type: values.get("t"),
+      mesh: mesh ?? name,
+      name,
+      version: values.get("v"),
+    }),
+  );
+  if (!event) return undefined;
+  const json = values.get("j");
+  return json === undefined ? { ...event, token } : { ...event, token, json };
 }

@@ -19,7 +19,11 @@ describe("the Redis store's command timeout with concurrent operations", () => {
   });
 
   it("bounds an operation that starts while another one hangs by the command timeout, not twice it", async () => {
-    const store = createRedisStore({ url: redis.url, keyPrefix: "bound", commandTimeoutMs: TIMEOUT_MS });
+    const store = createRedisStore({
+      url: redis.url,
+      keyPrefix: "bound",
+      commandTimeoutMs: TIMEOUT_MS,
+    });
     try {
       await store.ping();
       redis.pause();

@@ -149,8 +149,10 @@ export function describeRedisConcurrency(
         );
         expect(listed).toBe(meshLeft !== undefined);
         if (!meshLeft) {
-          // Neither the mesh nor anything of it.
-          expect(await scanKeys(nodes(), `{${prefix}:${name}}*`)).toEqual([]);
+          // Neither the mesh nor anything of it but its history, which watchers resume from.
+          expect(await scanKeys(nodes(), `{${prefix}:${name}}*`)).toEqual([
+            `{${prefix}:${name}}:changes`,
+          ]);
           expect(await first.list(DataplaneType, name)).toEqual({ items: [], total: 0 });
           expect(await first.list(TrafficRouteType, name)).toEqual({ items: [], total: 0 });
         }
@@ -182,7 +184,9 @@ export function describeRedisConcurrency(
         await new Promise((resolve) => setTimeout(resolve, round));
         expect(await (stores[1] as ResourceStore).deleteMesh(name)).toBe(true);
         await Promise.all(creates);
-        expect(await scanKeys(nodes(), `{${prefix}:${name}}*`)).toEqual([]);
+        expect(await scanKeys(nodes(), `{${prefix}:${name}}*`)).toEqual([
+          `{${prefix}:${name}}:changes`,
+        ]);
         expect(await first.get(MeshType, undefined, name)).toBeUndefined();
         expect(await first.list(DataplaneType, name)).toEqual({ items: [], total: 0 });
         expect(await first.list(TrafficRouteType, name)).toEqual({ items: [], total: 0 });

@@ -55,3 +55,14 @@ export async function scanKeys(nodes: readonly NodeAddress[], pattern: string): 
   });
   return perNode.flat().sort();
 }
+
+/** A history-suite fixture: a store with a fresh key prefix and the given options, and peers on it. */
+export function redisHistoryFixture(
+  options: () => RedisStoreOptions,
+): (extra: RedisStoreOptions) => Promise<StoreFixture> {
+  return async (extra) => {
+    const keyPrefix = uniquePrefix("h");
+    const open = async () => createRedisStore({ ...options(), ...extra, keyPrefix });
+    return { store: await open(), openPeer: open };
+  };
+}
