@@ -12,12 +12,13 @@ import { cors } from "./http/cors.js";
 import { errorTranslation } from "./http/error-middleware.js";
 import { readOnlyGuard } from "./http/read-only.js";
 import { requestContext } from "./http/request-context.js";
-import { createRouting } from "./http/routing.js";
+import { createRouting, type RouteDefinition } from "./http/routing.js";
 import { unrouted } from "./http/unrouted.js";
 import { instrumentStore } from "./observability/instrumented-store.js";
 import { createMetrics, type ServerMetrics } from "./observability/metrics.js";
 import { infoRoutes } from "./routes/info.js";
 import { inspectionRoutes } from "./routes/inspection.js";
+import { openApiRoute } from "./routes/openapi.js";
 import { overviewRoutes } from "./routes/overview.js";
 import { resourceRoutes } from "./routes/resources.js";
 
@@ -32,6 +33,22 @@ export interface AppOptions {
 }
 
 /**
+ * The route table of the API: what the router dispatches and what
+ * `GET /openapi.json` describes (a route added here needs `docs`, see
+ * http/routing.ts).
+ */
+export function apiRoutes(config: ServerConfig, store: ResourceStore): RouteDefinition[] {
+  const routes: RouteDefinition[] = [
+    ...infoRoutes(config),
+    ...resourceRoutes({ store, maxRequestBodyBytes: config.apiServer.maxRequestBodyBytes }),
+    ...overviewRoutes(store),
+    ...inspectionRoutes(store),
+  ];
+  routes.push(openApiRoute(() => routes));
+  return routes;
+}
+
+/**
  * Builds the Koa app of the API; it does not listen.
  *
  * @example
@@ -43,12 +60,7 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
   const logger = options.logger ?? pino({ level: "silent" });
   const metrics = options.metrics ?? createMetrics();
   const store = instrumentStore(options.store, metrics);
-  const routing = createRouting([
-    ...infoRoutes(config),
-    ...resourceRoutes({ store, maxRequestBodyBytes: config.apiServer.maxRequestBodyBytes }),
-    ...overviewRoutes(store),
-    ...inspectionRoutes(store),
-  ]);
+  const routing = createRouting(apiRoutes(config, store));
   const readOnly = config.apiServer.readOnly;
 
   const app = new Koa<ApiState, ApiContext>();

@@ -57,6 +57,7 @@ describe("kuma-cp run", () => {
           dataplaneToken: { localUrl: "http://localhost:5679", publicUrl: "https://env-host:5684" },
           admin: { localUrl: "http://localhost:5679", publicUrl: "https://env-host:5684" },
           monitoringAssignment: { url: "grpc://env-host:5676" },
+          openapi: { url: `${cli.server.apiUrl}/openapi.json` },
         },
       });
     } finally {

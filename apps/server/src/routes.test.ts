@@ -41,6 +41,7 @@ describe.each(storeBackends())("the API's routes ($name store)", (backend) => {
         dataplaneToken: { localUrl: "http://localhost:5679", publicUrl: "" },
         admin: { localUrl: "http://localhost:5679", publicUrl: "" },
         monitoringAssignment: { url: "grpc://localhost:5676" },
+        openapi: { url: `${api.url}/openapi.json` },
       },
     });
   });

@@ -4,16 +4,28 @@
  * preflights) and the known path an unknown one is probably a typo of.
  */
 import Router from "@koa/router";
+import type { RouteDocs } from "../openapi/route-docs.js";
 import type { ApiContext, ApiState, Handler } from "./context.js";
 
 /** The methods a route may have; HEAD comes with GET. */
 export type RouteMethod = "GET" | "PUT" | "DELETE";
 
-/** One path of the API with its handlers. */
+/**
+ * One path of the API with its handlers.
+ *
+ * Adding a route: give it `docs` too — one `OperationDocs` per method of
+ * `handlers` (summary, query parameters, request body, responses by status,
+ * with the model's TypeBox schemas; see openapi/route-docs.ts and the routes
+ * of routes/*.ts for examples). `GET /openapi.json` is built from this table:
+ * a method without docs is left out of the document (the server still
+ * starts) and fails openapi.test.ts, which names it.
+ */
 export interface RouteDefinition {
   /** The documented template, also the `route` label of logs and metrics: `/meshes/{mesh}/dataplanes/{name}`. */
   readonly template: string;
   readonly handlers: Partial<Record<RouteMethod, Handler>>;
+  /** The OpenAPI description of each method (HEAD and OPTIONS are derived). */
+  readonly docs?: RouteDocs;
 }
 
 /** The routes compiled for dispatch and introspection. */

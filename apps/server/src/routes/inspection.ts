@@ -5,7 +5,9 @@
  * the next inspection on any replica) and write the answer.
  */
 import {
+  DataplaneInspection,
   DataplaneType,
+  PolicyDataplanes,
   MeshType,
   TrafficRouteType,
   inspectDataplane,
@@ -17,10 +19,12 @@ import {
   type PolicyType,
 } from "@kuma-ts/model";
 import type { ResourceStore } from "@kuma-ts/store";
+import { Type } from "@sinclair/typebox";
 import { checkAccept } from "../http/accept.js";
 import { notFound, Title } from "../http/api-error.js";
 import type { Handler } from "../http/context.js";
 import type { RouteDefinition } from "../http/routing.js";
+import { badPage, errorResponse, listAnswer, pageQuery } from "../openapi/common-docs.js";
 import { nextPageUrl, parsePageRequest } from "./paging.js";
 import { writeJson, writeList } from "./respond.js";
 import { couldExist } from "./url-names.js";
@@ -31,10 +35,49 @@ export function inspectionRoutes(store: ResourceStore): RouteDefinition[] {
     {
       template: "/meshes/{mesh}/dataplanes/{name}/policies",
       handlers: { GET: dataplanePoliciesHandler(store) },
+      docs: {
+        GET: {
+          operationId: "inspectDataplane",
+          summary: "The policies that apply to a dataplane, by attachment",
+          description:
+            "One item for the dataplane, one per inbound and outbound in spec order, one per reachable service; " +
+            "each with the stored policies that apply there and their effect. Never paged (`next` is null).",
+          tag: "Inspection",
+          pathParameters: { name: "The name of the dataplane." },
+          query: [
+            {
+              name: "explain",
+              description: "`true`: each item also lists every candidate policy with its rank, the winner first.",
+              schema: Type.String(),
+            },
+          ],
+          responses: {
+            200: { description: "Every attachment of the dataplane.", body: { name: "DataplaneInspection", schema: DataplaneInspection } },
+            404: errorResponse("No such dataplane in this mesh."),
+          },
+        },
+      },
     },
     ...policyTypes.map((type) => ({
       template: `/meshes/{mesh}/${type.path}/{name}/dataplanes`,
       handlers: { GET: policyDataplanesHandler(type, store) },
+      docs: {
+        GET: {
+          operationId: `inspect${type.name}`,
+          summary: `The dataplanes a ${type.name} applies to, with the attachments where it applies`,
+          description:
+            "Only dataplanes with at least one attachment, sorted by name. " +
+            (type.name === "TrafficPermission" ? "Every inbound it matches is listed." : "Only attachments where it wins are listed."),
+          tag: "Inspection",
+          pathParameters: { name: `The name of the ${type.name}.` },
+          query: pageQuery,
+          responses: {
+            200: listAnswer({ name: "PolicyDataplanes", schema: PolicyDataplanes }, "The dataplanes"),
+            400: badPage,
+            404: errorResponse(`No such ${type.name} in this mesh.`),
+          },
+        },
+      },
     })),
   ];
 }

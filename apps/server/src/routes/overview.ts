@@ -13,13 +13,17 @@ import {
   type DataplaneInsight,
 } from "@kuma-ts/model";
 import type { ResourceStore, StoredResource } from "@kuma-ts/store";
+import { Type } from "@sinclair/typebox";
 import { checkAccept } from "../http/accept.js";
 import { notFound, Title } from "../http/api-error.js";
 import type { ApiContext } from "../http/context.js";
 import type { RouteDefinition } from "../http/routing.js";
+import { badPage, errorResponse, listAnswer, listOf, pageQuery } from "../openapi/common-docs.js";
 import { nextPageUrl, parsePageRequest } from "./paging.js";
 import { writeList, writeResource } from "./respond.js";
 import { couldExist } from "./url-names.js";
+
+const OVERVIEW_TAG = "Dataplane overview";
 
 /** The collection template of the overview (the `+` is literal). */
 export const OVERVIEW_TEMPLATE = "/meshes/{mesh}/dataplanes+insights";
@@ -51,6 +55,29 @@ export function overviewRoutes(store: ResourceStore): RouteDefinition[] {
   return [
     {
       template: OVERVIEW_TEMPLATE,
+      docs: {
+        GET: {
+          operationId: "listDataplaneOverviews",
+          summary: "List the dataplanes of a mesh with their insights",
+          description:
+            "`tag` filters before paging; insights are read for the page only. An unknown mesh has no dataplanes.",
+          tag: OVERVIEW_TAG,
+          query: [
+            {
+              name: "tag",
+              description:
+                "`<key>:<value>` (split on the first `:`; `*` matches any value of an existing key). A dataplane matches when one of its inbounds, or its gateway, has every requested tag. A value without `:` is ignored.",
+              schema: Type.String(),
+              repeated: true,
+            },
+            ...pageQuery,
+          ],
+          responses: {
+            200: listAnswer(listOf("DataplaneOverview", DataplaneOverview), "The dataplane overviews"),
+            400: badPage,
+          },
+        },
+      },
       handlers: {
         GET: async (ctx) => {
           ctx.state.operation = Title.retrieveList;
@@ -77,6 +104,25 @@ export function overviewRoutes(store: ResourceStore): RouteDefinition[] {
     },
     {
       template: `${OVERVIEW_TEMPLATE}/{name}`,
+      docs: {
+        GET: {
+          operationId: "getDataplaneOverview",
+          summary: "Get a dataplane with its insight",
+          description: "`dataplaneInsight` is `{}` when the dataplane has none. The ETag changes with either resource.",
+          tag: OVERVIEW_TAG,
+          pathParameters: { name: "The name of the dataplane." },
+          headers: ["If-None-Match"],
+          responses: {
+            200: {
+              description: "The overview.",
+              body: { name: "DataplaneOverview", schema: DataplaneOverview },
+              headers: ["ETag"],
+            },
+            304: { description: "Unchanged since the ETag in `If-None-Match`.", headers: ["ETag"] },
+            404: errorResponse("No such dataplane."),
+          },
+        },
+      },
       handlers: {
         GET: async (ctx: ApiContext) => {
           ctx.state.operation = Title.retrieveOverview;

@@ -4,10 +4,13 @@
  */
 import { isValidName, resourceTypes, type AnyResourceType } from "@kuma-ts/model";
 import type { ResourceStore } from "@kuma-ts/store";
+import { Type } from "@sinclair/typebox";
 import { notFound, Title } from "../http/api-error.js";
 import { checkAccept } from "../http/accept.js";
 import type { Handler } from "../http/context.js";
 import type { RouteDefinition } from "../http/routing.js";
+import { badPage, errorResponse, listAnswer, listOf, pageQuery } from "../openapi/common-docs.js";
+import type { OperationDocs, RouteDocs } from "../openapi/route-docs.js";
 import { deleteHandler } from "./delete-resource.js";
 import { nextPageUrl, parsePageRequest } from "./paging.js";
 import { putHandler } from "./put-resource.js";
@@ -27,7 +30,11 @@ export const collectionTemplate = (type: AnyResourceType): string =>
 /** The list and item routes of every type of the registry. */
 export function resourceRoutes(options: ResourceRouteOptions): RouteDefinition[] {
   return resourceTypes.flatMap((type) => [
-    { template: collectionTemplate(type), handlers: { GET: listHandler(type, options.store) } },
+    {
+      template: collectionTemplate(type),
+      handlers: { GET: listHandler(type, options.store) },
+      docs: { GET: listDocs(type) },
+    },
     {
       template: `${collectionTemplate(type)}/{name}`,
       handlers: {
@@ -35,8 +42,81 @@ export function resourceRoutes(options: ResourceRouteOptions): RouteDefinition[]
         PUT: putHandler(type, options),
         DELETE: deleteHandler(type, options.store),
       },
+      docs: itemDocs(type),
     },
   ]);
+}
+
+const EMPTY_OBJECT = Type.Object({}, { additionalProperties: false });
+
+function listDocs(type: AnyResourceType): OperationDocs {
+  const where = type.scope === "global" ? "" : " of one mesh (an unknown mesh has none)";
+  return {
+    operationId: `list${type.pluralName}`,
+    summary: `List ${type.pluralName}${where}`,
+    tag: type.pluralName,
+    query: pageQuery,
+    responses: {
+      200: listAnswer(listOf(type.name, type.schema), `The ${type.pluralName}`),
+      400: badPage,
+    },
+  };
+}
+
+function itemDocs(type: AnyResourceType): RouteDocs {
+  const readOnly = errorResponse("The API server is in read-only mode.", ["Allow"]);
+  const conflict = errorResponse("A conditional write lost a race the store cannot decide.");
+  const precondition = errorResponse("`If-Match` or `If-None-Match` does not hold.");
+  const mesh = type.scope === "mesh" ? " The mesh must exist to create one (400 `Mesh is not found`)." : "";
+  return {
+    GET: {
+      operationId: `get${type.name}`,
+      summary: `Get a ${type.name}`,
+      tag: type.pluralName,
+      headers: ["If-None-Match"],
+      responses: {
+        200: { description: `The ${type.name}.`, body: { name: type.name, schema: type.schema }, headers: ["ETag"] },
+        304: { description: "Unchanged since the ETag in `If-None-Match`.", headers: ["ETag"] },
+        404: errorResponse(`No such ${type.name}.`),
+      },
+    },
+    PUT: {
+      operationId: `put${type.name}`,
+      summary: `Create or replace a ${type.name}`,
+      description:
+        `The whole resource is replaced (no merge); \`name\`${type.scope === "mesh" ? ", `mesh`" : ""} and \`type\` must match the URL.${mesh}` +
+        (type.name === "Mesh" ? " Mesh defaults are applied on create and update." : ""),
+      tag: type.pluralName,
+      headers: ["If-Match", "If-None-Match-Create"],
+      requestBody: {
+        description: `The ${type.name}, flat: meta fields and spec fields side by side.`,
+        body: { name: `${type.name}Input`, schema: type.schema, mode: "input" },
+      },
+      responses: {
+        200: { description: "Replaced.", body: EMPTY_OBJECT, headers: ["ETag"] },
+        201: { description: "Created.", body: EMPTY_OBJECT, headers: ["ETag"] },
+        400: errorResponse("The body is malformed, does not match the URL, or the resource is not valid (one cause per violation)."),
+        405: readOnly,
+        409: conflict,
+        412: precondition,
+        413: errorResponse("The body is larger than `apiServer.maxRequestBodyBytes`."),
+        415: errorResponse("The body is not `application/json`."),
+      },
+    },
+    DELETE: {
+      operationId: `delete${type.name}`,
+      summary: type.name === "Mesh" ? "Delete a Mesh and every resource in it (atomically)" : `Delete a ${type.name}`,
+      tag: type.pluralName,
+      headers: ["If-Match"],
+      responses: {
+        200: { description: "Deleted.", body: EMPTY_OBJECT },
+        404: errorResponse(`No such ${type.name}.`),
+        405: readOnly,
+        409: conflict,
+        412: precondition,
+      },
+    },
+  };
 }
 
 function getHandler(type: AnyResourceType, store: ResourceStore): Handler {

@@ -241,6 +241,7 @@ describe("the server configuration", () => {
         dataplaneToken: { localUrl: "http://localhost:5679", publicUrl: "" },
         admin: { localUrl: "http://localhost:5679", publicUrl: "" },
         monitoringAssignment: { url: "grpc://localhost:5676" },
+        openapi: { url: "http://localhost:5681/openapi.json" },
       },
     });
     const config = loadServerConfig({
@@ -249,14 +250,17 @@ describe("the server configuration", () => {
         KUMA_ADMIN_SERVER_PUBLIC_ENABLED: "true",
         KUMA_ADMIN_SERVER_PUBLIC_PORT: "5684",
         KUMA_ADMIN_SERVER_APIS_DATAPLANE_TOKEN_ENABLED: "false",
+        KUMA_API_SERVER_PORT: "15681",
       },
     });
-    expect(catalogOf(config)).toEqual({
+    expect(catalogOf(config).apis.openapi).toEqual({ url: "http://cp.example:15681/openapi.json" });
+    expect(catalogOf(config, "http://127.0.0.1:35681")).toEqual({
       apis: {
         bootstrap: { url: "http://cp.example:5682" },
         dataplaneToken: { localUrl: "", publicUrl: "" },
         admin: { localUrl: "http://localhost:5679", publicUrl: "https://cp.example:5684" },
         monitoringAssignment: { url: "grpc://cp.example:5676" },
+        openapi: { url: "http://127.0.0.1:35681/openapi.json" },
       },
     });
   });

@@ -1,5 +1,4 @@
-export { catalogOf } from "./catalog.js";
-export type { Catalog } from "./catalog.js";
+export { Catalog, catalogOf } from "./catalog.js";
 export { DEFAULT_MESH_NAME, parseDefaultMesh } from "./default-mesh.js";
 export type { ConfigLeafKind, SecretKind } from "./fields.js";
 export { configLeaves, envVarName } from "./leaves.js";

@@ -1,0 +1,39 @@
+/** Pieces of route docs that several routes share: paging, lists, errors. */
+import { ResourceList } from "@kuma-ts/model";
+import { Type, type TSchema } from "@sinclair/typebox";
+import { MAX_PAGE_SIZE } from "../routes/paging.js";
+import { errorResponse } from "./document.js";
+import type { NamedSchema, QueryParameterDocs, ResponseDocs } from "./route-docs.js";
+
+export { errorResponse };
+
+/** `size` and `offset` (http-api.md §5). */
+export const pageQuery: readonly QueryParameterDocs[] = [
+  {
+    name: "size",
+    description: `Page size, 1..${MAX_PAGE_SIZE}; without it the whole collection is answered and \`next\` is null.`,
+    schema: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE }),
+  },
+  {
+    name: "offset",
+    description: "The opaque token of a page, as carried by the previous page's `next` URL.",
+    schema: Type.String(),
+  },
+];
+
+/** The list envelope of `item`, published as `<name>List`. */
+export const listOf = (name: string, item: TSchema): NamedSchema => ({
+  name: `${name}List`,
+  schema: ResourceList(item),
+});
+
+/** 400 for a bad `size` or `offset`. */
+export const badPage: ResponseDocs = errorResponse(
+  "`size` outside 1..1000 or not an integer (cause `size`: `invalid page size`), or a bad `offset` (cause `offset`: `invalid offset`).",
+);
+
+/** A 200 list answer. */
+export const listAnswer = (list: NamedSchema, what: string): ResponseDocs => ({
+  description: `${what}, sorted by name; \`total\` counts every match, \`next\` is the absolute URL of the following page or null.`,
+  body: list,
+});
