@@ -16,11 +16,13 @@ import { createRouting, type RouteDefinition } from "./http/routing.js";
 import { unrouted } from "./http/unrouted.js";
 import { instrumentStore } from "./observability/instrumented-store.js";
 import { createMetrics, type ServerMetrics } from "./observability/metrics.js";
+import { createAuth, type Auth } from "./auth/auth.js";
 import { infoRoutes } from "./routes/info.js";
 import { inspectionRoutes } from "./routes/inspection.js";
 import { openApiRoute } from "./routes/openapi.js";
 import { overviewRoutes } from "./routes/overview.js";
 import { resourceRoutes } from "./routes/resources.js";
+import { tokenRoutes } from "./routes/tokens.js";
 
 /** What the API needs. */
 export interface AppOptions {
@@ -30,6 +32,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Where request and store metrics go; a fresh registry when absent. */
   readonly metrics?: ServerMetrics;
+  /** The authentication service; built from the config over the store's GlobalSecrets when absent. */
+  readonly auth?: Auth;
 }
 
 /**
@@ -37,12 +41,17 @@ export interface AppOptions {
  * `GET /openapi.json` describes (a route added here needs `docs`, see
  * http/routing.ts).
  */
-export function apiRoutes(config: ServerConfig, store: ResourceStore): RouteDefinition[] {
+export function apiRoutes(
+  config: ServerConfig,
+  store: ResourceStore,
+  auth: Auth = createAuth({ config, secrets: store.globalSecrets, logger: pino({ level: "silent" }) }),
+): RouteDefinition[] {
   const routes: RouteDefinition[] = [
     ...infoRoutes(config),
     ...resourceRoutes({ store, maxRequestBodyBytes: config.apiServer.maxRequestBodyBytes }),
     ...overviewRoutes(store),
     ...inspectionRoutes(store),
+    ...tokenRoutes(auth, config.apiServer.maxRequestBodyBytes),
   ];
   routes.push(openApiRoute(() => routes));
   return routes;
@@ -60,7 +69,8 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
   const logger = options.logger ?? pino({ level: "silent" });
   const metrics = options.metrics ?? createMetrics();
   const store = instrumentStore(options.store, metrics);
-  const routing = createRouting(apiRoutes(config, store));
+  const auth = options.auth ?? createAuth({ config, secrets: store.globalSecrets, logger });
+  const routing = createRouting(authenticated(auth, apiRoutes(config, store, auth)));
   const readOnly = config.apiServer.readOnly;
 
   const app = new Koa<ApiState, ApiContext>();
@@ -73,4 +83,20 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
   app.use(routing.router.routes());
   app.use(unrouted(routing, readOnly));
   return app;
+}
+
+/** Every route's handlers, run once the caller is authenticated (after the route matched: 404/405 come first). */
+function authenticated(auth: Auth, routes: readonly RouteDefinition[]): RouteDefinition[] {
+  return routes.map((route) => ({
+    ...route,
+    handlers: Object.fromEntries(
+      Object.entries(route.handlers).map(([method, handler]) => [
+        method,
+        async (ctx: ApiContext) => {
+          await auth.authenticate(ctx);
+          await handler(ctx);
+        },
+      ]),
+    ),
+  }));
 }

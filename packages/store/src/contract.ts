@@ -4,6 +4,7 @@
  * The store knows nothing about HTTP; it throws the typed errors of errors.ts.
  */
 import type { AnyResourceType, Resource, ResourceOf, ResourceTypeName } from "@kuma-ts/model";
+import type { GlobalSecretStore } from "./global-secrets/contract.js";
 
 /** A resource as stored: the resource (with its timestamps), its version and its wire text. */
 export interface StoredResource<R extends Resource = Resource> {
@@ -94,6 +95,12 @@ export type Unwatch = () => Promise<void>;
  * and is ignored (pass undefined) for the global Mesh type.
  */
 export interface ResourceStore {
+  /**
+   * The control plane's own secrets (auth.md §4): in the same backend as the
+   * resources, shared by every store over it, never routable as resources.
+   */
+  readonly globalSecrets: GlobalSecretStore;
+
   /** The resource, or undefined when it does not exist (or its name could never be valid). */
   get<T extends AnyResourceType>(
     type: T,

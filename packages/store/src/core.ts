@@ -29,6 +29,8 @@ export {
   VersionConflictError,
 } from "./errors.js";
 export type { StoreErrorCode } from "./errors.js";
+export { GLOBAL_SECRET_TYPE } from "./global-secrets/contract.js";
+export type { GlobalSecret, GlobalSecretStore } from "./global-secrets/contract.js";
 export { createMemoryStore } from "./memory/store.js";
 export type { MemoryStoreOptions } from "./memory/store.js";
 export { compareResumeTokens, isResumeToken } from "./history.js";

@@ -1,5 +1,7 @@
 /** The Koa context of the API's handlers. */
 import type { RouterContext } from "@koa/router";
+import type { AuthMethod, User } from "../auth/identity.js";
+import type { VerifiedToken } from "../auth/user-tokens.js";
 
 /** What the middleware chain records about a request. */
 export interface ApiState {
@@ -7,6 +9,19 @@ export interface ApiState {
   requestId: string;
   /** The title of the operation, used when it fails (http-api.md §3). */
   operation: string;
+  /** Who is calling (auth.md §1); set once a route matched. */
+  user?: User;
+  authMethod?: AuthMethod;
+  /** The `jti` of the caller's token, null for other callers. */
+  tokenId?: string | null;
+  /** The caller's verified token, for streams that must end when it does. */
+  token?: VerifiedToken;
+  /** Why the request was refused (401 cause category or 403 details), for the audit log. */
+  denyReason?: string;
+  /** The resource verb the request was checked for (auth.md §6), for the audit log. */
+  access?: { readonly verb: string; readonly type: string; readonly mesh: string; readonly name: string | null };
+  /** What `POST /tokens/user` issued (never the token), for the audit log. */
+  issued?: { readonly name: string; readonly groups: readonly string[]; readonly validFor: string };
 }
 
 /** The context every handler receives: Koa's, with the router's `params`. */

@@ -13,6 +13,7 @@
  */
 import type { Middleware } from "koa";
 import type { ApiContext, ApiState } from "./context.js";
+import { isResourcePath } from "./read-only.js";
 
 const EXPOSED_HEADERS = "Access-Control-Allow-Origin, ETag";
 const WRITE_HEADERS = new Set(["content-type", "if-match", "if-none-match"]);
@@ -60,7 +61,7 @@ export function cors(options: CorsOptions): Middleware<ApiState, ApiContext> {
     ctx.body = null;
     ctx.status = 200;
     let methods = options.methodsOf(ctx.path);
-    if (options.readOnly) methods = methods.filter((method) => READ_ONLY_METHODS.has(method));
+    if (options.readOnly && isResourcePath(ctx.path)) methods = methods.filter((method) => READ_ONLY_METHODS.has(method));
     if (!isAllowed(origin) || !methods.includes(requestedMethod)) return;
     const requestedHeaders = ctx
       .get("Access-Control-Request-Headers")

@@ -8,7 +8,7 @@ import type { RouteDocs } from "../openapi/route-docs.js";
 import type { ApiContext, ApiState, Handler } from "./context.js";
 
 /** The methods a route may have; HEAD comes with GET. */
-export type RouteMethod = "GET" | "PUT" | "DELETE";
+export type RouteMethod = "GET" | "POST" | "PUT" | "DELETE";
 
 /**
  * One path of the API with its handlers.
@@ -31,13 +31,13 @@ export interface RouteDefinition {
 /** The routes compiled for dispatch and introspection. */
 export interface Routing {
   readonly router: Router<ApiState, ApiContext>;
-  /** The methods of the path in canonical order (`GET, HEAD, PUT, DELETE`); empty for an unknown path. */
+  /** The methods of the path in canonical order (`GET, HEAD, POST, PUT, DELETE`); empty for an unknown path. */
   methodsOf(path: string): string[];
   /** A known path one typo away from `path`, or undefined. */
   suggest(path: string): string | undefined;
 }
 
-const METHOD_ORDER = ["GET", "HEAD", "PUT", "DELETE"] as const;
+const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "DELETE"] as const;
 
 /** `/meshes/{mesh}/dataplanes+insights` → `/meshes/:mesh/dataplanes\+insights` (path-to-regexp syntax). */
 function toRouterPath(template: string): string {

@@ -6,6 +6,7 @@
 import type { Middleware } from "koa";
 import { ApiError, Title } from "./api-error.js";
 import type { ApiContext, ApiState } from "./context.js";
+import { isResourcePath } from "./read-only.js";
 import type { Routing } from "./routing.js";
 
 export function unrouted(routing: Routing, readOnly: boolean): Middleware<ApiState, ApiContext> {
@@ -16,7 +17,7 @@ export function unrouted(routing: Routing, readOnly: boolean): Middleware<ApiSta
       const details = suggestion ? `no such API path, did you mean ${suggestion}?` : "no such API path";
       throw new ApiError(404, Title.notFound, details);
     }
-    if (readOnly) methods = methods.filter((method) => method === "GET" || method === "HEAD");
+    if (readOnly && isResourcePath(ctx.path)) methods = methods.filter((method) => method === "GET" || method === "HEAD");
     const allow = [...methods, "OPTIONS"].join(", ");
     if (ctx.method === "OPTIONS") {
       ctx.set("Allow", allow);

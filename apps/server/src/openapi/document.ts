@@ -38,6 +38,8 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "Meshes: the global resources every other resource lives in. Deleting one deletes everything in it.",
   "Dataplane overview":
     "Each Dataplane joined with the DataplaneInsight of the same mesh and name (read-only).",
+  Tokens:
+    "User tokens (auth.md): issuing, signing keys, revocation and the bootstrap admin token. Every operation of the API takes `Authorization: Bearer <token>`.",
   Inspection:
     "Which policies apply to a dataplane, and where a policy applies (Kuma 0.4's matching rules).",
 };

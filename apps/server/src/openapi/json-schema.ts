@@ -29,7 +29,7 @@ export const PROTO_DURATION_PATTERN = "^-?(0|[1-9][0-9]*)(\\.([0-9]{3}|[0-9]{6}|
 
 const NUMERIC_STRING = "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$";
 
-const DROPPED = new Set(["$id", "wire", "configKind", "secret", "oneofs"]);
+const DROPPED = new Set(["$id", "wire", "configKind", "secret", "oneofs", "env", "yamlOnly", "allowZero"]);
 const SCHEMA_MAPS = ["properties", "patternProperties", "$defs"];
 const SCHEMA_LISTS = ["anyOf", "oneOf", "allOf", "prefixItems"];
 const SCHEMA_VALUES = [
@@ -68,6 +68,11 @@ function convert(
   if (!root && refs && typeof schema.$id === "string") {
     const name = mode === "input" ? `${schema.$id}Input` : schema.$id;
     return refs(name, convert(schema, mode, refs, true));
+  }
+  // A structured configuration setting: its value's schema, with the setting's default and description.
+  if (typeof schema.valueSchema === "object" && schema.valueSchema !== null) {
+    const { valueSchema, ...setting } = schema;
+    return convert({ ...(valueSchema as JsonSchema), ...setting }, mode, refs, root);
   }
   const wire = schema.wire as WireKind | undefined;
   const out: JsonSchema = {};

@@ -10,6 +10,7 @@ import { pino, type Logger } from "pino";
 import type { ServerConfig } from "@kuma-ts/model";
 import type { ResourceStore } from "@kuma-ts/store";
 import { createApp } from "../app.js";
+import { createAuth } from "../auth/auth.js";
 import { embeddedGuiDir } from "../embedded-gui.js";
 import { createGuiServer } from "../gui-server/gui-server.js";
 import { createMetrics } from "../observability/metrics.js";
@@ -89,7 +90,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const defaultMesh = keepEnsuringDefaultMesh(store, config.defaults, logger);
   await defaultMesh.firstAttempt;
 
-  const handler = createApp({ store, config, logger, metrics }).callback();
+  const auth = createAuth({ config, secrets: store.globalSecrets, logger });
+  const authBootstrap = keepRetrying(() => auth.bootstrap(), "could not create the user-token signing key or admin token; retrying", logger);
+  await authBootstrap.firstAttempt;
+
+  const handler = createApp({ store, config, logger, metrics, auth }).callback();
   // Responses not yet written, so that a drain can tell their keep-alive clients to go away.
   const unanswered = new Set<http.ServerResponse>();
   const api = createApiHttpServer(config.apiServer, (req, res) => {
@@ -133,6 +138,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
   } catch (error) {
     defaultMesh.stop();
+    authBootstrap.stop();
     api.close();
     diagnostics.close();
     gui?.close();
@@ -158,6 +164,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const drain = async (): Promise<void> => {
     draining = true;
     defaultMesh.stop();
+    authBootstrap.stop();
     for (const res of unanswered) if (!res.headersSent) res.setHeader("Connection", "close");
     logger.info("draining: waiting for in-flight requests");
     // Stop accepting now; http.Server#close would also close idle connections at once, so the
@@ -204,15 +211,20 @@ function keepEnsuringDefaultMesh(
   defaults: ServerConfig["defaults"],
   logger: Logger,
 ) {
+  return keepRetrying(() => ensureDefaultMesh(store, defaults), "could not ensure the default mesh; retrying", logger);
+}
+
+/** Runs `work` now, and again every second until it succeeds or is stopped. */
+function keepRetrying(work: () => Promise<unknown>, failure: string, logger: Logger) {
   let ensured = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const attempt = async (): Promise<void> => {
     try {
-      await ensureDefaultMesh(store, defaults);
+      await work();
       ensured = true;
     } catch (error) {
-      logger.warn({ err: error }, "could not ensure the default mesh; retrying");
+      logger.warn({ err: error }, failure);
       if (!stopped) timer = setTimeout(() => void attempt(), DEFAULT_MESH_RETRY_MS);
     }
   };

@@ -10,6 +10,7 @@ export function failingStore(
   const failing: Partial<Record<keyof ResourceStore, () => Promise<never>>> = {};
   for (const operation of operations) failing[operation] = async () => Promise.reject(fail());
   return {
+    globalSecrets: base.globalSecrets,
     get: (...args) => (failing.get ?? base.get)(...args),
     getMany: (...args) => (failing.getMany ?? base.getMany)(...args),
     list: (...args) => (failing.list ?? base.list)(...args),

@@ -14,19 +14,24 @@ import {
   type TString,
   type TUnion,
   type TLiteral,
+  type TSchema,
 } from "@sinclair/typebox";
 
 /** How a secret is shown in `/config`: the whole value, or the password inside a URL. */
 export type SecretKind = "value" | "url-password";
 
 /** How a configuration leaf is read from YAML and the environment. */
-export type ConfigLeafKind = "string" | "integer" | "boolean" | "duration" | "list" | "enum";
+export type ConfigLeafKind = "string" | "integer" | "boolean" | "duration" | "list" | "enum" | "json";
 
 interface LeafOptions {
   /** One line for the documentation of the key. */
   description?: string;
   /** Marks a secret; `/config` never shows it. */
   secret?: SecretKind;
+  /** The environment variable, when it is not the one derived from the key (Kuma's name). */
+  env?: string;
+  /** The setting can only be given in the YAML file. */
+  yamlOnly?: boolean;
 }
 
 const leaf = (kind: ConfigLeafKind, options: LeafOptions) => ({ configKind: kind, ...options });
@@ -50,9 +55,18 @@ export const PortSetting = (defaultValue: number, options: LeafOptions = {}): TI
 export const BooleanSetting = (defaultValue: boolean, options: LeafOptions = {}): TBoolean =>
   Type.Boolean({ default: defaultValue, ...leaf("boolean", options) });
 
-/** A Go-style duration (`"5s"`, `"250ms"`), kept normalised as Go prints it. */
-export const DurationSetting = (defaultValue: string, options: LeafOptions = {}): TString =>
-  Type.String({ default: defaultValue, ...leaf("duration", options) });
+/** A Go-style duration (`"5s"`, `"250ms"`), kept normalised as Go prints it; positive unless `allowZero`. */
+export const DurationSetting = (
+  defaultValue: string,
+  options: LeafOptions & { allowZero?: boolean } = {},
+): TString => Type.String({ default: defaultValue, ...leaf("duration", options) });
+
+/**
+ * A structured value (a list of objects): a YAML value in the file, JSON text
+ * in the environment, checked against `schema` when loaded.
+ */
+export const JsonSetting = <T extends TSchema>(schema: T, defaultValue: unknown, options: LeafOptions = {}): T =>
+  Type.Unsafe({ default: defaultValue, ...leaf("json", options), valueSchema: schema }) as unknown as T;
 
 /** A list of strings: a YAML sequence, or comma-separated in the environment. */
 export const ListSetting = (defaultValue: string[], options: LeafOptions = {}): TArray<TString> =>

@@ -6,4 +6,5 @@ export type { ConfigLeaf } from "./leaves.js";
 export { ConfigError, defaultServerConfig, loadServerConfig } from "./load.js";
 export type { ConfigSources } from "./load.js";
 export { REDACTED, configToJson, redactConfig, redactUrlPassword } from "./redact.js";
-export { DEFAULT_MESH_YAML, ServerConfig } from "./schema.js";
+export { AccessRule, DEFAULT_ACCESS_RULES, DEFAULT_MESH_YAML, ServerConfig } from "./schema.js";
+export { ACCESS_VERBS } from "./load.js";

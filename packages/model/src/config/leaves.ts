@@ -9,7 +9,7 @@ export interface ConfigLeaf {
   readonly path: readonly string[];
   /** `apiServer.port`. */
   readonly key: string;
-  /** `KUMA_API_SERVER_PORT`. */
+  /** `KUMA_API_SERVER_PORT`; empty for a setting only the YAML file can give. */
   readonly envVar: string;
   readonly kind: ConfigLeafKind;
   readonly schema: TSchema & {
@@ -19,6 +19,11 @@ export interface ConfigLeaf {
     enum?: readonly string[];
     secret?: SecretKind;
     description?: string;
+    env?: string;
+    yamlOnly?: boolean;
+    allowZero?: boolean;
+    /** The schema of a `json` setting's value. */
+    valueSchema?: TSchema;
   };
 }
 
@@ -32,6 +37,11 @@ export function isSection(schema: TSchema): schema is TObject {
   return schema[Kind] === "Object";
 }
 
+function envOf(schema: TSchema, path: readonly string[]): string {
+  const { env, yamlOnly } = schema as { env?: string; yamlOnly?: boolean };
+  return yamlOnly ? "" : (env ?? envVarName(path));
+}
+
 function collect(schema: TObject, prefix: readonly string[], out: ConfigLeaf[]): ConfigLeaf[] {
   for (const [name, child] of Object.entries(schema.properties)) {
     const path = [...prefix, name];
@@ -41,7 +51,7 @@ function collect(schema: TObject, prefix: readonly string[], out: ConfigLeaf[]):
       out.push({
         path,
         key: path.join("."),
-        envVar: envVarName(path),
+        envVar: envOf(child, path),
         kind: (child as unknown as { configKind: ConfigLeafKind }).configKind,
         schema: child as ConfigLeaf["schema"],
       });

@@ -6,9 +6,11 @@
 import { parse as parseYaml } from "yaml";
 import { formatGoDuration, parseDuration } from "../codec/duration.js";
 import { configLeaves, isSection, type ConfigLeaf } from "./leaves.js";
-import { ServerConfig } from "./schema.js";
+import { resourceTypes } from "../registry.js";
+import { ServerConfig, type AccessRule } from "./schema.js";
 import { parseDefaultMesh } from "./default-mesh.js";
 import type { TObject } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
 
 /** The configuration cannot be used; the message names the key or variable and the reason. */
 export class ConfigError extends Error {
@@ -76,6 +78,7 @@ function mergeSection(
 
 function applyEnv(config: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): void {
   for (const leaf of configLeaves) {
+    if (leaf.envVar === "") continue;
     const raw = env[leaf.envVar];
     if (raw === undefined) continue;
     setAt(config, leaf.path, readEnvValue(leaf, raw, `${leaf.envVar} (${leaf.key})`));
@@ -96,6 +99,8 @@ function readYamlValue(leaf: ConfigLeaf, value: unknown, where: string): unknown
     case "boolean":
       if (typeof value === "boolean") return value;
       break;
+    case "json":
+      return checkJson(leaf, value, where);
   }
   if (typeof value !== "string") throw invalid(where, value, expectation(leaf));
   return readEnvValue(leaf, value, where);
@@ -117,8 +122,18 @@ function readEnvValue(leaf: ConfigLeaf, raw: string, where: string): unknown {
       return checkInteger(leaf, Number(raw), where, raw);
     case "duration": {
       const nanos = parseDuration(raw.trim());
-      if (nanos === undefined || nanos <= 0n) throw invalid(where, raw, expectation(leaf));
+      const lowest = leaf.schema.allowZero ? 0n : 1n;
+      if (nanos === undefined || nanos < lowest) throw invalid(where, raw, expectation(leaf));
       return formatGoDuration(nanos);
+    }
+    case "json": {
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch (error) {
+        throw new ConfigError(`invalid JSON in ${where}: ${(error as Error).message}`);
+      }
+      return checkJson(leaf, value, where);
     }
     case "list":
       return raw
@@ -126,6 +141,18 @@ function readEnvValue(leaf: ConfigLeaf, raw: string, where: string): unknown {
         .map((item) => item.trim())
         .filter((item) => item !== "");
   }
+}
+
+/** A structured value checked against its schema; the message names the first offending field. */
+function checkJson(leaf: ConfigLeaf, value: unknown, where: string): unknown {
+  const schema = leaf.schema.valueSchema;
+  if (!schema) return value;
+  const error = Value.Errors(schema, value).First();
+  if (error) {
+    const at = error.path === "" ? "" : ` at ${error.path.replace(/^\//, "").replace(/\//g, ".")}`;
+    throw new ConfigError(`invalid value of ${where}${at}: ${error.message}`);
+  }
+  return value;
 }
 
 function checkInteger(leaf: ConfigLeaf, n: number, where: string, shown: unknown): number {
@@ -145,7 +172,11 @@ function expectation(leaf: ConfigLeaf): string {
     case "integer":
       return `must be an integer between ${leaf.schema.minimum} and ${leaf.schema.maximum}`;
     case "duration":
-      return 'must be a positive duration such as "5s", "250ms" or "1m"';
+      return leaf.schema.allowZero
+        ? 'must be a duration such as "5s", "250ms" or "1m", or 0'
+        : 'must be a positive duration such as "5s", "250ms" or "1m"';
+    case "json":
+      return "must match the documented structure";
     case "list":
       return "must be a list of strings";
   }
@@ -158,7 +189,8 @@ function invalid(where: string, value: unknown, reason: string): ConfigError {
 
 /** `store.redis.nodes (KUMA_STORE_REDIS_NODES)`: where a value can be set, for messages. */
 function settingName(key: string): string {
-  return `${key} (${leafAt(key.split(".")).envVar})`;
+  const { envVar } = leafAt(key.split("."));
+  return envVar === "" ? key : `${key} (${envVar})`;
 }
 
 /** Rules about a leaf's content, or about several leaves. */
@@ -188,11 +220,38 @@ function validate(config: ServerConfig): void {
   if (config.store.type === "redis" && redis.mode === "sentinel" && !redis.sentinelMasterName) {
     throw new ConfigError(`${settingName("store.redis.sentinelMasterName")} must be set in sentinel mode`);
   }
+  validateAccessRules(config.access.static.resources.rules);
   try {
     parseDefaultMesh(config.defaults.mesh);
   } catch (error) {
     throw new ConfigError(`invalid value of ${settingName("defaults.mesh")}: ${(error as Error).message}`);
   }
+}
+
+/** The verbs of access rules (auth.md §6), aliases included. */
+export const ACCESS_VERBS = ["get", "list", "create", "update", "delete", "watch", "*", "read", "write"] as const;
+
+/** Unknown verbs and types in access rules are start-up errors that name the field. */
+function validateAccessRules(rules: readonly AccessRule[]): void {
+  const where = settingName("access.static.resources.rules");
+  const types = new Set<string>(["*", ...resourceTypes.map((type) => type.name)]);
+  rules.forEach((rule, i) => {
+    for (const verb of rule.verbs) {
+      if (!(ACCESS_VERBS as readonly string[]).includes(verb)) {
+        throw new ConfigError(
+          `invalid value of ${where} at ${i}.verbs: unknown verb ${JSON.stringify(verb)} (one of: ${ACCESS_VERBS.join(", ")})`,
+        );
+      }
+    }
+    for (const type of rule.types) {
+      if (!types.has(type)) {
+        throw new ConfigError(`invalid value of ${where} at ${i}.types: unknown type ${JSON.stringify(type)}`);
+      }
+    }
+    for (const mesh of rule.meshes) {
+      if (mesh === "") throw new ConfigError(`invalid value of ${where} at ${i}.meshes: a mesh name cannot be empty`);
+    }
+  });
 }
 
 function isRedisUrl(text: string): boolean {

@@ -62,7 +62,8 @@ function row(leaf: ConfigLeaf): string {
     nestedSectionNote(leaf),
   ].filter(Boolean);
   const text = `${secret ? "🔒 " : ""}${notes.join("; ")}`.replace(/\|/g, "\\|");
-  return `| \`${leaf.key}\` | ${formatDefault(leaf)} | \`${leaf.envVar}\` | ${text} |`;
+  const env = leaf.envVar === "" ? "n/a (YAML only)" : `\`${leaf.envVar}\``;
+  return `| \`${leaf.key}\` | ${formatDefault(leaf)} | ${env} | ${text} |`;
 }
 
 /** The note of the section a leaf sits in below the top-level one (e.g. `store.postgres`). */

@@ -5,12 +5,13 @@
  * Kubernetes, Postgres) keep Kuma's defaults for display in `/config` and
  * for `/catalog`; nothing listens on their ports.
  */
-import type { Static } from "@sinclair/typebox";
+import { Type, type Static } from "@sinclair/typebox";
 import {
   BooleanSetting,
   DurationSetting,
   EnumSetting,
   IntegerSetting,
+  JsonSetting,
   ListSetting,
   PortSetting,
   Section,
@@ -83,6 +84,46 @@ const Store = Section({
   ),
 });
 
+/** A public key that verifies user tokens signed elsewhere (auth.md §4). */
+const StaticPublicKey = Type.Object(
+  {
+    kid: Type.String({ minLength: 1 }),
+    key: Type.Optional(Type.String({ minLength: 1 })),
+    keyFile: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Authentication of API requests (auth.md §2–§5). */
+const Authn = Section({
+  type: EnumSetting(["tokens"], "tokens", { description: "how API clients authenticate: user tokens (JWT)" }),
+  localhostIsAdmin: BooleanSetting(true, {
+    description: "requests from loopback, not proxied and not from a browser page on another origin, are admin",
+  }),
+  tokens: Section({
+    bootstrapAdminToken: BooleanSetting(true, {
+      description: "create a 10-year admin token in GlobalSecret admin-user-token at first start",
+    }),
+    enableIssuer: BooleanSetting(true, { description: "POST /tokens/user issues tokens" }),
+    validator: Section({
+      useSecrets: BooleanSetting(true, {
+        description: "verify tokens with the signing keys kept in the store",
+      }),
+      publicKeys: JsonSetting(Type.Array(StaticPublicKey), [], {
+        description: "static public keys (`[{kid, key|keyFile}]`, PEM) that verify tokens issued elsewhere",
+        yamlOnly: true,
+      }),
+    }),
+    signingAlgorithm: EnumSetting(["EdDSA", "RS256"], "EdDSA", {
+      description: "algorithm of new signing keys: Ed25519, or RSA 2048",
+    }),
+    maxValidFor: DurationSetting("0s", {
+      description: "the longest validity a token may be issued with; 0 means no cap",
+      allowZero: true,
+    }),
+  }),
+});
+
 const ApiServer = Section({
   port: PortSetting(5681, { description: "port of the HTTP API" }),
   interface: StringSetting("0.0.0.0", { description: "address the HTTP API listens on" }),
@@ -133,6 +174,62 @@ const ApiServer = Section({
           "events queued for one slow watcher; beyond, its stream is ended (it resumes with its token)",
       },
     ),
+  }),
+  authn: Authn,
+});
+
+/** Who is in an allow-list of auth.md §6: any of these users, or anyone in any of these groups. */
+const AllowList = (users: string[], groups: string[], what: string) =>
+  Section({
+    users: ListSetting(users, { description: `users who may ${what}` }),
+    groups: ListSetting(groups, { description: `groups whose members may ${what}` }),
+  });
+
+/** One allow rule over resources (auth.md §6). */
+export const AccessRule = Type.Object(
+  {
+    users: Type.Optional(Type.Array(Type.String())),
+    groups: Type.Optional(Type.Array(Type.String())),
+    meshes: Type.Array(Type.String()),
+    types: Type.Array(Type.String()),
+    verbs: Type.Array(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type AccessRule = Static<typeof AccessRule>;
+
+/** The rule that keeps Kuma 0.4's behaviour: everyone may do everything. */
+export const DEFAULT_ACCESS_RULES: AccessRule[] = [
+  {
+    groups: ["mesh-system:unauthenticated", "mesh-system:authenticated"],
+    users: [],
+    meshes: ["*"],
+    types: ["*"],
+    verbs: ["*"],
+  },
+];
+
+/** Authorization (auth.md §6). */
+const Access = Section({
+  type: EnumSetting(["static"], "static", { description: "how requests are authorized: static rules" }),
+  static: Section({
+    adminResources: AllowList(
+      ["mesh-system:admin"],
+      ["mesh-system:admin"],
+      "manage signing keys and revocations and read the admin token",
+    ),
+    generateUserToken: AllowList(["mesh-system:admin"], ["mesh-system:admin"], "issue user tokens"),
+    controlPlaneMetadata: AllowList(
+      [],
+      ["mesh-system:unauthenticated", "mesh-system:authenticated"],
+      "read GET /config",
+    ),
+    resources: Section({
+      rules: JsonSetting(Type.Array(AccessRule), DEFAULT_ACCESS_RULES, {
+        description:
+          "allow rules `[{users, groups, meshes, types, verbs}]`, additive, deny by default; JSON in the environment, replacing the list",
+      }),
+    }),
   }),
 });
 
@@ -235,6 +332,7 @@ export const ServerConfig = Section({
   store: Store,
   apiServer: ApiServer,
   diagnostics: Diagnostics,
+  access: Access,
   defaults: Defaults,
   bootstrapServer: BootstrapServer,
   xdsServer: XdsServer,

@@ -16,6 +16,7 @@ import {
   type Resource,
   type ResourceOf,
 } from "@kuma-ts/model";
+import { createMemoryGlobalSecrets } from "../global-secrets/memory.js";
 import { ChangeListeners } from "../change-listeners.js";
 import type {
   ChangeEvent,
@@ -291,7 +292,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
       : { items: pageItems, total };
   };
 
+  const globalSecrets = createMemoryGlobalSecrets(() => closed);
+
   return {
+    globalSecrets,
     async get<T extends AnyResourceType>(type: T, mesh: string | undefined, name: string) {
       ensureOpen();
       return lookup(type, scopeMesh(type, mesh), name) as StoredResource<ResourceOf<T>> | undefined;

@@ -13,6 +13,7 @@ import {
   type Resource,
   type ResourceOf,
 } from "@kuma-ts/model";
+import { createRedisGlobalSecrets } from "../global-secrets/redis.js";
 import { ChangeListeners } from "../change-listeners.js";
 import type {
   ChangeEvent,
@@ -333,6 +334,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
   };
 
   return {
+    globalSecrets: createRedisGlobalSecrets(connection, keys.prefix),
     async get<T extends AnyResourceType>(type: T, meshArgument: string | undefined, name: string) {
       const mesh = scopeMesh(type, meshArgument);
       if (!isValidName(name) || (mesh !== undefined && !isValidName(mesh))) return undefined;
