@@ -16,7 +16,10 @@ import { createRouting, type RouteDefinition } from "./http/routing.js";
 import { unrouted } from "./http/unrouted.js";
 import { instrumentStore } from "./observability/instrumented-store.js";
 import { createMetrics, type ServerMetrics } from "./observability/metrics.js";
+import { createAuditLog, type AuditLog } from "./auth/audit-log.js";
 import { createAuth, type Auth } from "./auth/auth.js";
+import { createRateLimiter, type RateLimiter } from "./auth/rate-limiter.js";
+import { ApiError } from "./http/api-error.js";
 import { infoRoutes } from "./routes/info.js";
 import { inspectionRoutes } from "./routes/inspection.js";
 import { openApiRoute } from "./routes/openapi.js";
@@ -34,6 +37,8 @@ export interface AppOptions {
   readonly metrics?: ServerMetrics;
   /** The authentication service; built from the config over the store's GlobalSecrets when absent. */
   readonly auth?: Auth;
+  /** The audit log; built from `apiServer.audit` when absent (the caller then cannot close its file). */
+  readonly audit?: AuditLog;
 }
 
 /**
@@ -48,9 +53,9 @@ export function apiRoutes(
 ): RouteDefinition[] {
   const routes: RouteDefinition[] = [
     ...infoRoutes(config),
-    ...resourceRoutes({ store, maxRequestBodyBytes: config.apiServer.maxRequestBodyBytes }),
-    ...overviewRoutes(store),
-    ...inspectionRoutes(store),
+    ...resourceRoutes({ store, maxRequestBodyBytes: config.apiServer.maxRequestBodyBytes, authorizer: auth.authorizer }),
+    ...overviewRoutes(store, auth.authorizer),
+    ...inspectionRoutes(store, auth.authorizer),
     ...tokenRoutes(auth, config.apiServer.maxRequestBodyBytes),
   ];
   routes.push(openApiRoute(() => routes));
@@ -70,13 +75,16 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
   const metrics = options.metrics ?? createMetrics();
   const store = instrumentStore(options.store, metrics);
   const auth = options.auth ?? createAuth({ config, secrets: store.globalSecrets, logger });
-  const routing = createRouting(authenticated(auth, apiRoutes(config, store, auth)));
+  const rateLimiter = createRateLimiter({ config: config.apiServer.rateLimit, buckets: store.tokenBuckets, logger });
+  const routing = createRouting(authenticated(auth, rateLimiter, apiRoutes(config, store, auth)));
+  const audit = options.audit ?? createAuditLog({ ...config.apiServer.audit, logger });
   const readOnly = config.apiServer.readOnly;
 
   const app = new Koa<ApiState, ApiContext>();
   app.silent = true;
   app.on("error", (error: unknown) => logger.warn({ err: error }, "error outside the request pipeline"));
   app.use(requestContext(logger, metrics));
+  app.use(audit.middleware);
   app.use(errorTranslation(logger));
   app.use(cors({ allowedDomains: config.apiServer.corsAllowedDomains, readOnly, methodsOf: routing.methodsOf }));
   if (readOnly) app.use(readOnlyGuard(routing.methodsOf));
@@ -85,15 +93,28 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
   return app;
 }
 
-/** Every route's handlers, run once the caller is authenticated (after the route matched: 404/405 come first). */
-function authenticated(auth: Auth, routes: readonly RouteDefinition[]): RouteDefinition[] {
+/**
+ * Every route's handlers, run once the caller is authenticated and charged
+ * to its rate limit (auth.md §2: route match → 401 → 429 → the handler,
+ * which authorizes before it reads a body).
+ */
+function authenticated(auth: Auth, rateLimiter: RateLimiter | undefined, routes: readonly RouteDefinition[]): RouteDefinition[] {
+  const guard = async (ctx: ApiContext): Promise<void> => {
+    try {
+      await auth.authenticate(ctx);
+    } catch (error) {
+      if (rateLimiter && error instanceof ApiError && error.status === 401) await rateLimiter.chargeFailure(ctx);
+      throw error;
+    }
+    await rateLimiter?.limit(ctx);
+  };
   return routes.map((route) => ({
     ...route,
     handlers: Object.fromEntries(
       Object.entries(route.handlers).map(([method, handler]) => [
         method,
         async (ctx: ApiContext) => {
-          await auth.authenticate(ctx);
+          await guard(ctx);
           await handler(ctx);
         },
       ]),

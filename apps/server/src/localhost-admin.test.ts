@@ -78,6 +78,37 @@ describe("localhost is admin only when every condition holds", () => {
   });
 });
 
+describe("the GUI's proxy", () => {
+  it("marks requests as forwarded, so a browser on the machine is never the admin, and passes tokens and 403s through", async () => {
+    const port = await freePort();
+    const api = await startApi(memoryBackend(), { env: { KUMA_GUI_SERVER_PORT: String(port) } });
+    try {
+      const gui = api.server.guiUrl!;
+      const viaGui = await fetch(`${gui}/api${ADMIN_PROBE}`);
+      expect(viaGui.status).toBe(403);
+      expect(viaGui.headers.get("cache-control")).toBe("no-store");
+      const token = Buffer.from((await api.get(ADMIN_PROBE)).json.data, "base64").toString();
+      expect((await fetch(`${gui}/api${ADMIN_PROBE}`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+      const bad = await fetch(`${gui}/api/meshes`, { headers: { Authorization: "Bearer garbage" } });
+      expect(bad.status).toBe(401);
+      expect(bad.headers.get("www-authenticate")).toBe('Bearer realm="kuma"');
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** An HTTP/1.0 request without Host (fetch and http.request always send one). */
 async function rawRequestHttp10(url: string): Promise<string> {
   const { openRaw } = await import("./test-support/raw-connection.js");

@@ -7,6 +7,7 @@ import type {
   PolicyType,
   ResourceType,
 } from "@kuma-ts/model";
+import { InvalidResponseError } from "./errors.js";
 import {
   createResourceClient,
   type PageOptions,
@@ -38,6 +39,22 @@ export interface ClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Per request, including reading the body; 60 000 by default, 0 for none. */
   readonly timeoutMs?: number;
+  /** Authentication (auth.md §5): a user token sent as `Authorization: Bearer`. Never logged. */
+  readonly auth?: ClientAuth;
+}
+
+/** How the client authenticates. */
+export interface ClientAuth {
+  readonly type: "tokens";
+  readonly token: string;
+}
+
+/** What `issueUserToken` asks for. */
+export interface UserTokenRequest {
+  readonly name: string;
+  readonly groups?: readonly string[];
+  /** Go duration syntax: `300ms`, `1.5h`, `24h`. */
+  readonly validFor: string;
 }
 
 /** Which dataplane overviews: a mesh, tag filters, paging. */
@@ -101,6 +118,16 @@ export interface KumaClient {
   policyDataplanePages(
     query: PolicyDataplanesQuery,
   ): AsyncIterableIterator<Page<PolicyDataplanesItem>>;
+  /** `POST /tokens/user`: a new user token (a JWT). */
+  issueUserToken(request: UserTokenRequest): Promise<string>;
+  /** `POST /tokens/user/revocations`: revokes tokens by id (`jti`) and/or by token; answers the ids revoked. */
+  revokeUserTokens(request: { readonly ids?: readonly string[]; readonly tokens?: readonly string[] }): Promise<string[]>;
+  /** `POST /tokens/user/signing-keys`: adds a signing key; answers its `kid`. */
+  createSigningKey(): Promise<string>;
+  /** `DELETE /tokens/user/signing-keys/{kid}`. */
+  deleteSigningKey(kid: string): Promise<void>;
+  /** `GET /global-secrets/admin-user-token`: the bootstrap admin token, decoded. */
+  adminUserToken(): Promise<string>;
 }
 
 /** The default per-request timeout. */
@@ -121,7 +148,7 @@ export function createClient(options: ClientOptions): KumaClient {
     // Called through a function, never as a method of the options: a browser's fetch throws
     // "Illegal invocation" when its receiver is not the window.
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    headers: options.headers ?? {},
+    headers: authHeaders(options),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   });
   const resourceClients = new Map<ResourceType, ResourceClient<ResourceType>>();
@@ -191,5 +218,63 @@ export function createClient(options: ClientOptions): KumaClient {
     policyDataplanes,
     policyDataplanePages: (query) =>
       pagesOf((offset) => policyDataplanes({ ...query, offset }), query.offset),
+    async issueUserToken(request) {
+      const response = await transport({
+        method: "POST",
+        path: "/tokens/user",
+        body: JSON.stringify({ name: request.name, groups: request.groups ?? [], validFor: request.validFor }),
+        text: true,
+      });
+      return String(response.body).trim();
+    },
+    async revokeUserTokens(request) {
+      const response = await transport({
+        method: "POST",
+        path: "/tokens/user/revocations",
+        body: JSON.stringify({ ids: request.ids ?? [], tokens: request.tokens ?? [] }),
+      });
+      const revoked = objectBody(response).revoked;
+      if (!Array.isArray(revoked) || !revoked.every((id) => typeof id === "string")) {
+        throw new InvalidResponseError(response.method, response.url, response.status, [
+          { field: "revoked", message: "must be a list of token ids" },
+        ]);
+      }
+      return revoked as string[];
+    },
+    async createSigningKey() {
+      const response = await transport({ method: "POST", path: "/tokens/user/signing-keys" });
+      const kid = objectBody(response).kid;
+      if (typeof kid !== "string") {
+        throw new InvalidResponseError(response.method, response.url, response.status, [
+          { field: "kid", message: "must be a string" },
+        ]);
+      }
+      return kid;
+    },
+    async deleteSigningKey(kid) {
+      await transport({ method: "DELETE", path: `/tokens/user/signing-keys/${encodeURIComponent(kid)}` });
+    },
+    async adminUserToken() {
+      const response = await transport({ method: "GET", path: "/global-secrets/admin-user-token" });
+      const data = objectBody(response).data;
+      if (typeof data !== "string") {
+        throw new InvalidResponseError(response.method, response.url, response.status, [
+          { field: "data", message: "must be a base64 string" },
+        ]);
+      }
+      return new TextDecoder().decode(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
+    },
   };
+}
+
+/** The headers of every request: the configured ones plus the token's `Authorization`. */
+function authHeaders(options: ClientOptions): Record<string, string> {
+  const headers = { ...options.headers };
+  if (options.auth) {
+    if (options.auth.type !== "tokens" || options.auth.token === "") {
+      throw new TypeError('auth must be {type: "tokens", token: "<a user token>"}');
+    }
+    headers.Authorization = `Bearer ${options.auth.token}`;
+  }
+  return headers;
 }

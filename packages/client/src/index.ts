@@ -9,11 +9,13 @@
  */
 export { createClient, DEFAULT_TIMEOUT_MS } from "./client.js";
 export type {
+  ClientAuth,
   ClientOptions,
   DataplaneInspectionQuery,
   DataplaneOverviewQuery,
   KumaClient,
   PolicyDataplanesQuery,
+  UserTokenRequest,
 } from "./client.js";
 export { ApiError, InvalidResponseError, KumaClientError, NetworkError } from "./errors.js";
 export type { ClientErrorCode } from "./errors.js";

@@ -14,13 +14,15 @@ export type Query = Record<string, string | number | readonly string[] | undefin
 
 /** One request, relative to the client's base URL. */
 export interface TransportRequest {
-  readonly method: "GET" | "PUT" | "DELETE";
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
   /** Path below the base URL, starting with `/`; `""` means the base URL exactly as given. */
   readonly path: string;
   readonly query?: Query;
   /** A JSON text to send with `Content-Type: application/json`. */
   readonly body?: string;
   readonly headers?: Record<string, string>;
+  /** The answer is plain text (a token), not JSON: it is returned as is in `body`. */
+  readonly text?: boolean;
 }
 
 /** A successful answer with its JSON body (undefined when the body was empty). */
@@ -55,7 +57,7 @@ export function createTransport(options: TransportOptions): Transport {
     const url =
       request.path === "" ? base : trimmedBase + request.path + queryString(request.query);
     const headers: Record<string, string> = {
-      Accept: "application/json",
+      Accept: request.text ? "text/plain, application/json" : "application/json",
       ...options.headers,
       ...request.headers,
     };
@@ -86,8 +88,8 @@ export function createTransport(options: TransportOptions): Transport {
     }
 
     if (status >= 400) throw apiError(request.method, url, status, text);
-    let body: unknown;
-    if (text.trim() !== "") {
+    let body: unknown = request.text ? text : undefined;
+    if (!request.text && text.trim() !== "") {
       try {
         body = JSON.parse(text);
       } catch (error) {

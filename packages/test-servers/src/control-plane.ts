@@ -14,7 +14,11 @@ export interface TestControlPlane {
  * exists once it resolves (unless `withoutDefaultMesh`).
  */
 export async function startControlPlane(
-  options: { withoutDefaultMesh?: boolean } = {},
+  options: {
+    withoutDefaultMesh?: boolean;
+    /** Changes to the configuration (e.g. access rules), applied last. */
+    configure?: (config: ServerConfig) => ServerConfig;
+  } = {},
 ): Promise<TestControlPlane> {
   const defaults = defaultServerConfig();
   const config: ServerConfig = {
@@ -25,7 +29,7 @@ export async function startControlPlane(
     guiServer: { port: 0 },
   };
   const store = createMemoryStore();
-  const server = await startServer({ config, store });
+  const server = await startServer({ config: options.configure ? options.configure(config) : config, store });
   return {
     url: server.apiUrl,
     close: async () => {

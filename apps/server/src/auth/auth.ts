@@ -8,6 +8,7 @@ import { parseDuration, type ServerConfig } from "@kuma-ts/model";
 import { ResourceAlreadyExistsError, type GlobalSecretStore } from "@kuma-ts/store";
 import type { ApiContext } from "../http/context.js";
 import { createAuthenticator } from "./authentication.js";
+import { Authorizer } from "./authorizer.js";
 import { ADMIN_GROUP } from "./identity.js";
 import { Revocations } from "./revocations.js";
 import { SigningKeys, type SigningAlgorithm } from "./signing-keys.js";
@@ -25,6 +26,8 @@ export interface Auth {
   readonly revocations: Revocations;
   readonly tokens: UserTokens;
   readonly secrets: GlobalSecretStore;
+  /** Resource rules (auth.md §6). */
+  readonly authorizer: Authorizer;
   /** Sets the caller of a request (auth.md §2); throws 401. */
   readonly authenticate: (ctx: ApiContext) => Promise<void>;
   /** The largest `validFor` in milliseconds, 0 for none. */
@@ -57,6 +60,7 @@ export function createAuth(options: {
     revocations,
     tokens,
     secrets,
+    authorizer: new Authorizer(config),
     maxValidForMs,
     authenticate: createAuthenticator({ localhostIsAdmin: config.apiServer.authn.localhostIsAdmin, tokens, logger }),
     async bootstrap() {

@@ -4,12 +4,20 @@ import { ApiError } from "../http/api-error.js";
 import type { ApiContext } from "../http/context.js";
 import { NO_STORE } from "./authentication.js";
 import { ResourceRules, resourceDenied, type Verb } from "./authorization.js";
-import { ANONYMOUS, type User } from "./identity.js";
+import { allows, type AllowList } from "./access-lists.js";
+import { ANONYMOUS, userString, type User } from "./identity.js";
 
 /** 403 `Access Denied` with the given details (auth.md §7), recorded for the audit log. */
 export function accessDenied(ctx: ApiContext, details: string): ApiError {
   ctx.state.denyReason = details;
   return new ApiError(403, "Access Denied", details, [], NO_STORE);
+}
+
+/** Throws 403 unless the caller is in the allow-list; `what` completes `user "…" cannot …`. */
+export function requireAllowed(ctx: ApiContext, list: AllowList, what: string): void {
+  const user = ctx.state.user ?? ANONYMOUS;
+  if (allows(list, user)) return;
+  throw accessDenied(ctx, `user "${userString(user)}" cannot ${what}`);
 }
 
 /** Resource checks for route handlers. */

@@ -19,7 +19,7 @@ export interface ApiState {
   /** Why the request was refused (401 cause category or 403 details), for the audit log. */
   denyReason?: string;
   /** The resource verb the request was checked for (auth.md §6), for the audit log. */
-  access?: { readonly verb: string; readonly type: string; readonly mesh: string; readonly name: string | null };
+  access?: { readonly verb: string; readonly type: string; readonly mesh: string | null; readonly name: string | null };
   /** What `POST /tokens/user` issued (never the token), for the audit log. */
   issued?: { readonly name: string; readonly groups: readonly string[]; readonly validFor: string };
 }

@@ -19,6 +19,7 @@ export function instrumentStore(store: ResourceStore, metrics: ServerMetrics): R
   };
   return {
     globalSecrets: store.globalSecrets,
+    tokenBuckets: store.tokenBuckets,
     get: (type, mesh, name) => time("get", () => store.get(type, mesh, name)),
     getMany: (type, mesh, names) => time("getMany", () => store.getMany(type, mesh, names)),
     list: (type, mesh, options) => time("list", () => store.list(type, mesh, options)),

@@ -6,6 +6,7 @@
  */
 import { MeshType, type AnyResourceType } from "@kuma-ts/model";
 import { ResourceNotFoundError, VersionConflictError, type ResourceStore } from "@kuma-ts/store";
+import type { Authorizer } from "../auth/authorizer.js";
 import { checkAccept } from "../http/accept.js";
 import { ApiError, notFound, preconditionFailed, Title } from "../http/api-error.js";
 import type { Handler } from "../http/context.js";
@@ -15,11 +16,13 @@ import { writeJson } from "./respond.js";
 import { couldExist } from "./url-names.js";
 
 /** The DELETE handler of one resource type. */
-export function deleteHandler(type: AnyResourceType, store: ResourceStore): Handler {
+export function deleteHandler(type: AnyResourceType, store: ResourceStore, authorizer: Authorizer): Handler {
   return async (ctx) => {
     ctx.state.operation = Title.delete;
-    checkAccept(ctx.get("Accept"));
     const { mesh, name = "" } = ctx.params;
+    // Deleting a mesh deletes what it contains with no further check (auth.md §6).
+    authorizer.require(ctx, "delete", type.name, mesh ?? name, name);
+    checkAccept(ctx.get("Accept"));
     const ifMatch = parseEntityTags(ctx.get("If-Match"));
     if (!couldExist(mesh, name)) throw ifMatch ? preconditionFailed(Title.delete) : notFound(Title.delete);
 

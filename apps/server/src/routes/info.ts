@@ -3,7 +3,10 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { Catalog, catalogOf, configToJson, ServerConfig } from "@kuma-ts/model";
 import { Type } from "@sinclair/typebox";
+import { requireAllowed } from "../auth/authorizer.js";
 import { checkAccept } from "../http/accept.js";
+import type { ApiContext } from "../http/context.js";
+import { errorResponse } from "../openapi/common-docs.js";
 import type { RouteDefinition } from "../http/routing.js";
 import type { OperationDocs } from "../openapi/route-docs.js";
 import { serverVersion } from "../version.js";
@@ -32,10 +35,16 @@ const CONTROL_PLANE = "Control plane";
 
 /** Routes whose answer depends only on the configuration. */
 export function infoRoutes(config: ServerConfig): RouteDefinition[] {
-  const staticRoute = (template: string, json: string, docs: OperationDocs): RouteDefinition => ({
+  const staticRoute = (
+    template: string,
+    json: string,
+    docs: OperationDocs,
+    guard?: (ctx: ApiContext) => void,
+  ): RouteDefinition => ({
     template,
     handlers: {
       GET: (ctx) => {
+        guard?.(ctx);
         checkAccept(ctx.get("Accept"));
         writeJson(ctx, 200, json);
       },
@@ -59,10 +68,15 @@ export function infoRoutes(config: ServerConfig): RouteDefinition[] {
     staticRoute("/config", configToJson(config), {
       operationId: "getConfig",
       summary: "The effective configuration, secrets redacted",
-      description: "Compact JSON with keys sorted at every level; every secret reads `*****`; durations are Go style (`\"5s\"`).",
       tag: CONTROL_PLANE,
-      responses: { 200: { description: "The configuration.", body: { name: "ServerConfig", schema: ServerConfig } } },
-    }),
+      description:
+        "Compact JSON with keys sorted at every level; every secret reads `*****`; durations are Go style (`\"5s\"`). Guarded by `access.static.controlPlaneMetadata`.",
+      responses: {
+        200: { description: "The configuration.", body: { name: "ServerConfig", schema: ServerConfig } },
+        401: errorResponse("The Bearer token is invalid."),
+        403: errorResponse("The caller is not in `access.static.controlPlaneMetadata`."),
+      },
+    }, (ctx) => requireAllowed(ctx, config.access.static.controlPlaneMetadata, "access control-plane metadata")),
     {
       template: "/catalog",
       handlers: {

@@ -22,6 +22,7 @@ import type { ResourceStore } from "@kuma-ts/store";
 import { Type } from "@sinclair/typebox";
 import { checkAccept } from "../http/accept.js";
 import { notFound, Title } from "../http/api-error.js";
+import type { Authorizer } from "../auth/authorizer.js";
 import type { Handler } from "../http/context.js";
 import type { RouteDefinition } from "../http/routing.js";
 import { badPage, errorResponse, listAnswer, pageQuery } from "../openapi/common-docs.js";
@@ -30,11 +31,11 @@ import { writeJson, writeList } from "./respond.js";
 import { couldExist } from "./url-names.js";
 
 /** `…/dataplanes/{name}/policies`, and `…/{collection}/{name}/dataplanes` for every policy type. */
-export function inspectionRoutes(store: ResourceStore): RouteDefinition[] {
+export function inspectionRoutes(store: ResourceStore, authorizer: Authorizer): RouteDefinition[] {
   return [
     {
       template: "/meshes/{mesh}/dataplanes/{name}/policies",
-      handlers: { GET: dataplanePoliciesHandler(store) },
+      handlers: { GET: dataplanePoliciesHandler(store, authorizer) },
       docs: {
         GET: {
           operationId: "inspectDataplane",
@@ -60,7 +61,7 @@ export function inspectionRoutes(store: ResourceStore): RouteDefinition[] {
     },
     ...policyTypes.map((type) => ({
       template: `/meshes/{mesh}/${type.path}/{name}/dataplanes`,
-      handlers: { GET: policyDataplanesHandler(type, store) },
+      handlers: { GET: policyDataplanesHandler(type, store, authorizer) },
       docs: {
         GET: {
           operationId: `inspect${type.name}`,
@@ -82,11 +83,18 @@ export function inspectionRoutes(store: ResourceStore): RouteDefinition[] {
   ];
 }
 
-function dataplanePoliciesHandler(store: ResourceStore): Handler {
+/**
+ * An inspection reads more than the resource it names, so it needs `get` on
+ * that resource and `list` on every type it reads (the Mesh: `get`).
+ */
+function dataplanePoliciesHandler(store: ResourceStore, authorizer: Authorizer): Handler {
   return async (ctx) => {
     ctx.state.operation = Title.inspectDataplane;
-    checkAccept(ctx.get("Accept"));
     const { mesh = "", name = "" } = ctx.params;
+    for (const type of policyTypes) authorizer.require(ctx, "list", type.name, mesh);
+    authorizer.require(ctx, "get", MeshType.name, mesh, mesh);
+    authorizer.require(ctx, "get", DataplaneType.name, mesh, name);
+    checkAccept(ctx.get("Accept"));
     if (!couldExist(mesh, name)) throw notFound(Title.inspectDataplane);
     // All reads at once: one round trip to Redis rather than one per read.
     const [dataplane, meshResource, ...lists] = await Promise.all([
@@ -108,14 +116,17 @@ function dataplanePoliciesHandler(store: ResourceStore): Handler {
   };
 }
 
-function policyDataplanesHandler(type: PolicyType, store: ResourceStore): Handler {
+function policyDataplanesHandler(type: PolicyType, store: ResourceStore, authorizer: Authorizer): Handler {
   // A HealthCheck applies to the services the routes reach: its rivals include the mesh's routes.
   const rivalTypes: PolicyType[] = type.name === "HealthCheck" ? [type, TrafficRouteType] : [type];
   return async (ctx) => {
     ctx.state.operation = Title.inspectPolicy;
+    const { mesh = "", name = "" } = ctx.params;
+    authorizer.require(ctx, "list", DataplaneType.name, mesh);
+    for (const rival of rivalTypes) authorizer.require(ctx, "list", rival.name, mesh);
+    authorizer.require(ctx, "get", type.name, mesh, name);
     checkAccept(ctx.get("Accept"));
     const page = parsePageRequest(ctx.query);
-    const { mesh = "", name = "" } = ctx.params;
     if (!couldExist(mesh, name)) throw notFound(Title.inspectPolicy);
     const [policy, ...lists] = await Promise.all([
       store.get(type, mesh, name),

@@ -14,6 +14,7 @@ import {
 } from "@kuma-ts/model";
 import type { ResourceStore, StoredResource } from "@kuma-ts/store";
 import { Type } from "@sinclair/typebox";
+import type { Authorizer } from "../auth/authorizer.js";
 import { checkAccept } from "../http/accept.js";
 import { notFound, Title } from "../http/api-error.js";
 import type { ApiContext } from "../http/context.js";
@@ -51,7 +52,7 @@ export function matchesTags(dataplane: Dataplane, filters: readonly TagFilter[])
 }
 
 /** The two overview routes. */
-export function overviewRoutes(store: ResourceStore): RouteDefinition[] {
+export function overviewRoutes(store: ResourceStore, authorizer: Authorizer): RouteDefinition[] {
   return [
     {
       template: OVERVIEW_TEMPLATE,
@@ -81,9 +82,10 @@ export function overviewRoutes(store: ResourceStore): RouteDefinition[] {
       handlers: {
         GET: async (ctx) => {
           ctx.state.operation = Title.retrieveList;
+          const mesh = ctx.params.mesh ?? "";
+          authorizer.require(ctx, "list", DataplaneType.name, mesh);
           checkAccept(ctx.get("Accept"));
           const page = parsePageRequest(ctx.query);
-          const mesh = ctx.params.mesh ?? "";
           if (!isValidName(mesh)) return writeList(ctx, 0, [], null);
           const rawTags = ctx.query.tag;
           const filters = parseTagFilters(rawTags);
@@ -126,8 +128,9 @@ export function overviewRoutes(store: ResourceStore): RouteDefinition[] {
       handlers: {
         GET: async (ctx: ApiContext) => {
           ctx.state.operation = Title.retrieveOverview;
-          checkAccept(ctx.get("Accept"));
           const { mesh = "", name = "" } = ctx.params;
+          authorizer.require(ctx, "get", DataplaneType.name, mesh, name);
+          checkAccept(ctx.get("Accept"));
           if (!couldExist(mesh, name)) throw notFound(Title.retrieveOverview);
           const [dataplane, insight] = await Promise.all([
             store.get(DataplaneType, mesh, name),

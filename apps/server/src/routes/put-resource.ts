@@ -29,6 +29,7 @@ import {
   VersionConflictError,
   type ResourceStore,
 } from "@kuma-ts/store";
+import type { Authorizer } from "../auth/authorizer.js";
 import { checkAccept } from "../http/accept.js";
 import { ApiError, invalidResource, preconditionFailed, Title } from "../http/api-error.js";
 import type { ApiContext, Handler } from "../http/context.js";
@@ -48,13 +49,17 @@ export const MAX_ATTEMPTS = 10;
 /** The PUT handler of one resource type. */
 export function putHandler(
   type: AnyResourceType,
-  options: { readonly store: ResourceStore; readonly maxRequestBodyBytes: number },
+  options: { readonly store: ResourceStore; readonly maxRequestBodyBytes: number; readonly authorizer: Authorizer },
 ): Handler {
-  const { store, maxRequestBodyBytes } = options;
+  const { store, maxRequestBodyBytes, authorizer } = options;
   // The registry entry with its resource type erased: the handler only passes values along.
   const entry = type as unknown as ResourceType;
   return async (ctx) => {
     ctx.state.operation = Title.process;
+    const name = ctx.params.name ?? "";
+    const mesh = type.scope === "global" ? name : (ctx.params.mesh ?? "");
+    const storeMesh = type.scope === "mesh" ? mesh : undefined;
+    const allowed = await allowedWrite(ctx, authorizer, store, { type, mesh, storeMesh, name });
     checkAccept(ctx.get("Accept"));
     if (!isJsonContentType(ctx.get("Content-Type"))) {
       throw new ApiError(415, Title.process, "Unsupported Media Type");
@@ -62,8 +67,6 @@ export function putHandler(
     const text = await readBodyText(ctx.req, ctx.res, maxRequestBodyBytes);
     const body = parseResourceBody(type, text);
 
-    const name = ctx.params.name ?? "";
-    const mesh = type.scope === "global" ? name : (ctx.params.mesh ?? "");
     const urlCauses = checkUrlAgainstBody(type, { mesh, name }, body);
     if (urlCauses.length > 0) throw invalidResource(Title.process, urlCauses);
 
@@ -79,18 +82,62 @@ export function putHandler(
 
     const ifMatch = parseEntityTags(ctx.get("If-Match"));
     const ifNoneMatch = parseEntityTags(ctx.get("If-None-Match"));
-    const storeMesh = type.scope === "mesh" ? mesh : undefined;
     if (ifMatch || ifNoneMatch) {
-      await putIfPreconditionsHold(ctx, store, resource, { type, mesh: storeMesh, name }, { ifMatch, ifNoneMatch, violations });
+      await putIfPreconditionsHold(
+        ctx,
+        store,
+        resource,
+        { type, mesh: storeMesh, name },
+        { ifMatch, ifNoneMatch, violations },
+        (exists) => {
+          if (allowed === "create" && exists) throw authorizer.deny(ctx, "update", type.name, mesh);
+          if (allowed === "update" && !exists) throw authorizer.deny(ctx, "create", type.name, mesh);
+        },
+      );
       return;
     }
     if (violations.length > 0) {
       const existing = await store.get(type, storeMesh, name);
       throw invalidResource(existing ? Title.update : Title.create, violations);
     }
-    const { stored, created } = await store.put(resource);
-    respondWritten(ctx, stored.version, created);
+    if (allowed === "create") {
+      ctx.state.operation = Title.create;
+      respondWritten(ctx, (await store.create(resource)).version, true);
+    } else if (allowed === "update") {
+      ctx.state.operation = Title.update;
+      respondWritten(ctx, (await store.update(resource)).version, false);
+    } else {
+      const { stored, created } = await store.put(resource);
+      respondWritten(ctx, stored.version, created);
+    }
   };
+}
+
+/**
+ * The PUT rule (auth.md §6): a PUT creates or updates depending on
+ * existence. Neither verb allowed: 403 naming `create` before any store
+ * read, so there is no existence oracle. Exactly one allowed: look the
+ * resource up and refuse the path that needs the other; the write is then
+ * restricted to the allowed one, so a race cannot turn it into the other.
+ */
+async function allowedWrite(
+  ctx: ApiContext,
+  authorizer: Authorizer,
+  store: ResourceStore,
+  at: { readonly type: AnyResourceType; readonly mesh: string; readonly storeMesh: string | undefined; readonly name: string },
+): Promise<"any" | "create" | "update"> {
+  const typeName = at.type.name;
+  ctx.state.access = { verb: "create", type: typeName, mesh: at.mesh, name: at.name };
+  const canCreate = authorizer.can(ctx, "create", typeName, at.mesh);
+  const canUpdate = authorizer.can(ctx, "update", typeName, at.mesh);
+  if (canCreate && canUpdate) return "any";
+  if (!canCreate && !canUpdate) throw authorizer.deny(ctx, "create", typeName, at.mesh);
+  const exists =
+    isValidName(at.name) && isValidName(at.mesh) && (await store.get(at.type, at.storeMesh, at.name)) !== undefined;
+  ctx.state.access = { verb: exists ? "update" : "create", type: typeName, mesh: at.mesh, name: at.name };
+  if (exists && !canUpdate) throw authorizer.deny(ctx, "update", typeName, at.mesh);
+  if (!exists && !canCreate) throw authorizer.deny(ctx, "create", typeName, at.mesh);
+  return exists ? "update" : "create";
 }
 
 /** What a conditional PUT checks against the stored resource. */
@@ -107,9 +154,11 @@ async function putIfPreconditionsHold(
   resource: Resource,
   at: { readonly type: AnyResourceType; readonly mesh: string | undefined; readonly name: string },
   { ifMatch, ifNoneMatch, violations }: Conditions,
+  checkAllowed: (exists: boolean) => void,
 ): Promise<void> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const existing = await store.get(at.type, at.mesh, at.name);
+    checkAllowed(existing !== undefined);
     const title = existing ? Title.update : Title.create;
     ctx.state.operation = title;
     if (ifMatch && !ifMatchHolds(ifMatch, existing?.version)) throw preconditionFailed(title);

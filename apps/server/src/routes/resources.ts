@@ -11,6 +11,7 @@ import type { Handler } from "../http/context.js";
 import type { RouteDefinition } from "../http/routing.js";
 import { badPage, errorResponse, listAnswer, listOf, pageQuery } from "../openapi/common-docs.js";
 import type { OperationDocs, RouteDocs } from "../openapi/route-docs.js";
+import type { Authorizer } from "../auth/authorizer.js";
 import { deleteHandler } from "./delete-resource.js";
 import { nextPageUrl, parsePageRequest } from "./paging.js";
 import { putHandler } from "./put-resource.js";
@@ -21,6 +22,8 @@ import { couldExist } from "./url-names.js";
 export interface ResourceRouteOptions {
   readonly store: ResourceStore;
   readonly maxRequestBodyBytes: number;
+  /** Who may do what (auth.md §6). */
+  readonly authorizer: Authorizer;
 }
 
 /** `/meshes` for Mesh, `/meshes/{mesh}/<path>` for the mesh-scoped types. */
@@ -32,15 +35,15 @@ export function resourceRoutes(options: ResourceRouteOptions): RouteDefinition[]
   return resourceTypes.flatMap((type) => [
     {
       template: collectionTemplate(type),
-      handlers: { GET: listHandler(type, options.store) },
+      handlers: { GET: listHandler(type, options.store, options.authorizer) },
       docs: { GET: listDocs(type) },
     },
     {
       template: `${collectionTemplate(type)}/{name}`,
       handlers: {
-        GET: getHandler(type, options.store),
+        GET: getHandler(type, options.store, options.authorizer),
         PUT: putHandler(type, options),
-        DELETE: deleteHandler(type, options.store),
+        DELETE: deleteHandler(type, options.store, options.authorizer),
       },
       docs: itemDocs(type),
     },
@@ -119,26 +122,36 @@ function itemDocs(type: AnyResourceType): RouteDocs {
   };
 }
 
-function getHandler(type: AnyResourceType, store: ResourceStore): Handler {
+function getHandler(type: AnyResourceType, store: ResourceStore, authorizer: Authorizer): Handler {
   return async (ctx) => {
     ctx.state.operation = Title.retrieve;
-    checkAccept(ctx.get("Accept"));
     const { mesh, name = "" } = ctx.params;
+    authorizer.require(ctx, "get", type.name, mesh ?? name, name);
+    checkAccept(ctx.get("Accept"));
     const stored = couldExist(mesh, name) ? await store.get(type, mesh, name) : undefined;
     if (!stored) throw notFound(Title.retrieve);
     writeResource(ctx, stored.version, stored.json);
   };
 }
 
-function listHandler(type: AnyResourceType, store: ResourceStore): Handler {
+function listHandler(type: AnyResourceType, store: ResourceStore, authorizer: Authorizer): Handler {
   return async (ctx) => {
     ctx.state.operation = Title.retrieveList;
+    const { mesh } = ctx.params;
+    // `GET /meshes` is never refused: it lists the meshes the caller may list or get (auth.md §6).
+    let visible: ((resource: { readonly name: string }) => boolean) | undefined;
+    if (mesh === undefined) {
+      ctx.state.access = { verb: "list", type: type.name, mesh: null, name: null };
+      const meshes = authorizer.meshFilter(ctx, ["list", "get"], type.name);
+      if (meshes) visible = (resource) => meshes(resource.name);
+    } else {
+      authorizer.require(ctx, "list", type.name, mesh);
+    }
     checkAccept(ctx.get("Accept"));
     const page = parsePageRequest(ctx.query);
-    const { mesh } = ctx.params;
     // A mesh that cannot exist has no resources (and its name never reaches the store).
     if (mesh !== undefined && !isValidName(mesh)) return writeList(ctx, 0, [], null);
-    const result = await store.list(type, mesh, page);
+    const result = await store.list(type, mesh, visible ? { ...page, filter: visible } : page);
     const next = result.nextOffset === undefined ? null : nextPageUrl(ctx, result.nextOffset, page.size);
     writeList(
       ctx,

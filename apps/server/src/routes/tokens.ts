@@ -6,10 +6,8 @@
 import { formatGoDuration, parseDuration, type Cause } from "@kuma-ts/model";
 import { Type } from "@sinclair/typebox";
 import { decodeJwt } from "jose";
-import { allows, type AllowList } from "../auth/access-lists.js";
 import { ADMIN_TOKEN_SECRET, type Auth } from "../auth/auth.js";
-import { accessDenied } from "../auth/authorizer.js";
-import { userString } from "../auth/identity.js";
+import { requireAllowed } from "../auth/authorizer.js";
 import { TOKEN_ID } from "../auth/revocations.js";
 import { LastSigningKeyError } from "../auth/signing-keys.js";
 import { ApiError, Title } from "../http/api-error.js";
@@ -47,13 +45,6 @@ const unauthenticatedDocs: ResponseDocs = errorResponse(
 const adminDenied: ResponseDocs = errorResponse("The caller is not in `access.static.adminResources`.");
 
 const INVALID_REQUEST = "Invalid request";
-
-/** Throws 403 unless the caller is in the allow-list; `what` completes `user "…" cannot …`. */
-export function requireAllowed(ctx: ApiContext, list: AllowList, what: string): void {
-  const user = ctx.state.user;
-  if (user && allows(list, user)) return;
-  throw accessDenied(ctx, `user "${user ? userString(user) : "unknown"}" cannot ${what}`);
-}
 
 /** The token routes. */
 export function tokenRoutes(auth: Auth, maxRequestBodyBytes: number): RouteDefinition[] {

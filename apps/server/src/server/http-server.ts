@@ -6,18 +6,26 @@
  * them, they lack `Host`, or they expect what the server does not do).
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import https from "node:https";
 import type { Duplex } from "node:stream";
 import type { ServerConfig } from "@kuma-ts/model";
 import { durationMillis } from "./durations.js";
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** Creates (does not start) the API's HTTP server. */
-export function createApiHttpServer(config: ServerConfig["apiServer"], listener: RequestListener): http.Server {
+/** Creates (does not start) the API's HTTP server; with `tls`, its HTTPS server (auth.md §11). */
+export function createApiHttpServer(
+  config: ServerConfig["apiServer"],
+  listener: RequestListener,
+  tls?: https.ServerOptions,
+): http.Server {
   const requestTimeout = durationMillis(config.requestTimeout);
   // Node refuses a headers timeout longer than the request timeout.
   const headersTimeout = Math.min(durationMillis(config.headersTimeout), requestTimeout);
-  const server = http.createServer(
+  const create = tls
+    ? (options: http.ServerOptions, handler: RequestListener) => https.createServer({ ...options, ...tls }, handler)
+    : (options: http.ServerOptions, handler: RequestListener) => http.createServer(options, handler);
+  const server = create(
     {
       requestTimeout,
       headersTimeout,

@@ -4,12 +4,15 @@
  * choice (`src/main.ts` for `kuma-cp run`, tests on port 0); nothing here
  * reads the environment, exits or installs signal handlers.
  */
+import { readFileSync } from "node:fs";
 import type http from "node:http";
+import type https from "node:https";
 import net, { type AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import type { ServerConfig } from "@kuma-ts/model";
 import type { ResourceStore } from "@kuma-ts/store";
 import { createApp } from "../app.js";
+import { createAuditLog } from "../auth/audit-log.js";
 import { createAuth } from "../auth/auth.js";
 import { embeddedGuiDir } from "../embedded-gui.js";
 import { createGuiServer } from "../gui-server/gui-server.js";
@@ -48,6 +51,8 @@ export interface StartServerOptions {
 export interface RunningServer {
   /** `http://<host>:<port>` of the API. */
   readonly apiUrl: string;
+  /** `https://<host>:<port>` of the API over TLS; undefined unless `apiServer.https.enabled`. */
+  readonly apiHttpsUrl: string | undefined;
   /** `http://<host>:<port>` of `/healthy`, `/ready` and `/metrics`. */
   readonly diagnosticsUrl: string;
   /** `http://<host>:<port>` of the web GUI; undefined when `guiServer.port` is 0. */
@@ -73,6 +78,8 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config } = options;
   const logger = options.logger ?? pino({ level: "silent" });
+  // Certificate files are read first: a missing one stops start-up before anything else is made.
+  const tls = config.apiServer.https.enabled ? tlsOptions(config.apiServer.https) : undefined;
   const store = options.store ?? (await createStoreFromConfig(config.store));
   const ownsStore = options.store === undefined;
   const metrics = createMetrics();
@@ -94,7 +101,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const authBootstrap = keepRetrying(() => auth.bootstrap(), "could not create the user-token signing key or admin token; retrying", logger);
   await authBootstrap.firstAttempt;
 
-  const handler = createApp({ store, config, logger, metrics, auth }).callback();
+  const audit = createAuditLog({ ...config.apiServer.audit, logger });
+  const handler = createApp({ store, config, logger, metrics, auth, audit }).callback();
   // Responses not yet written, so that a drain can tell their keep-alive clients to go away.
   const unanswered = new Set<http.ServerResponse>();
   const api = createApiHttpServer(config.apiServer, (req, res) => {
@@ -106,6 +114,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
     void handler(req, res);
   });
+  const httpsConfig = config.apiServer.https;
+  const secure = tls
+    ? createApiHttpServer(
+        config.apiServer,
+        (req, res) => {
+          if (draining) res.setHeader("Connection", "close");
+          void handler(req, res);
+        },
+        tls,
+      )
+    : undefined;
   const diagnostics = createDiagnosticsServer(
     metrics,
     async () => {
@@ -117,11 +136,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   );
 
   let apiAddress: AddressInfo;
+  let secureAddress: AddressInfo | undefined;
   let diagnosticsAddress: AddressInfo;
   let gui: http.Server | undefined;
   let guiAddress: AddressInfo | undefined;
   try {
     apiAddress = await listen(api, config.apiServer.port, config.apiServer.interface);
+    if (secure) secureAddress = await listen(secure, httpsConfig.port, httpsConfig.interface);
     diagnosticsAddress = await listen(
       diagnostics,
       config.diagnostics.port,
@@ -140,18 +161,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     defaultMesh.stop();
     authBootstrap.stop();
     api.close();
+    secure?.close();
     diagnostics.close();
     gui?.close();
     if (ownsStore) await store.close();
     throw error;
   }
   const apiUrl = urlOf(apiAddress);
+  const apiHttpsUrl = secureAddress && urlOf(secureAddress).replace(/^http:/, "https:");
   const diagnosticsUrl = urlOf(diagnosticsAddress);
   const guiUrl = guiAddress && urlOf(guiAddress);
   logger.info(
     {
       version: serverVersion(),
       apiUrl,
+      apiHttpsUrl,
       diagnosticsUrl,
       guiUrl,
       store: config.store.type,
@@ -172,6 +196,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const closed = new Promise<void>((resolve) =>
       net.Server.prototype.close.call(api, () => resolve()),
     );
+    const secureClosed = new Promise<void>((resolve) => (secure ? secure.close(() => resolve()) : resolve()));
+    secure?.closeIdleConnections();
     // The GUI holds no state: it stops at once, its open event streams with it.
     gui?.close();
     gui?.closeAllConnections();
@@ -186,6 +212,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       api.closeAllConnections();
     }, durationMillis(config.apiServer.drainTimeout));
     await closed;
+    secure?.closeAllConnections();
+    await secureClosed;
     clearTimeout(grace);
     clearInterval(poll);
     clearTimeout(deadline);
@@ -194,14 +222,33 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       diagnostics.close(() => resolve());
       diagnostics.closeAllConnections();
     });
+    await audit.close();
     if (ownsStore) await store.close();
     logger.info("kuma-cp stopped");
   };
   return {
     apiUrl,
+    apiHttpsUrl,
     diagnosticsUrl,
     guiUrl,
     close: () => (closing ??= drain()),
+  };
+}
+
+/**
+ * The TLS settings of `apiServer.https`. Client certificates are asked for
+ * when a CA is set and required with `requireClientCert`; they only admit
+ * a connection and never make anyone admin.
+ */
+function tlsOptions(config: ServerConfig["apiServer"]["https"]): https.ServerOptions {
+  const ca = config.tlsCaFile === "" ? undefined : readFileSync(config.tlsCaFile);
+  return {
+    cert: readFileSync(config.tlsCertFile),
+    key: readFileSync(config.tlsKeyFile),
+    ...(ca ? { ca } : {}),
+    minVersion: config.tlsMinVersion === "TLSv1_3" ? "TLSv1.3" : "TLSv1.2",
+    requestCert: ca !== undefined,
+    rejectUnauthorized: config.requireClientCert,
   };
 }
 

@@ -11,6 +11,7 @@ export function failingStore(
   for (const operation of operations) failing[operation] = async () => Promise.reject(fail());
   return {
     globalSecrets: base.globalSecrets,
+    tokenBuckets: base.tokenBuckets,
     get: (...args) => (failing.get ?? base.get)(...args),
     getMany: (...args) => (failing.getMany ?? base.getMany)(...args),
     list: (...args) => (failing.list ?? base.list)(...args),

@@ -7,6 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { formatGoDuration, parseDuration } from "../codec/duration.js";
 import { configLeaves, isSection, type ConfigLeaf } from "./leaves.js";
 import { resourceTypes } from "../registry.js";
+import { isIpAddress } from "../validation/addresses.js";
 import { ServerConfig, type AccessRule } from "./schema.js";
 import { parseDefaultMesh } from "./default-mesh.js";
 import type { TObject } from "@sinclair/typebox";
@@ -221,6 +222,20 @@ function validate(config: ServerConfig): void {
     throw new ConfigError(`${settingName("store.redis.sentinelMasterName")} must be set in sentinel mode`);
   }
   validateAccessRules(config.access.static.resources.rules);
+  for (const cidr of config.apiServer.rateLimit.trustedProxies) {
+    if (!isCidr(cidr)) throw invalid(settingName("apiServer.rateLimit.trustedProxies"), cidr, "must be a CIDR such as 10.0.0.0/8 or an address");
+  }
+  const https = config.apiServer.https;
+  if (https.enabled && (https.tlsCertFile === "" || https.tlsKeyFile === "")) {
+    throw new ConfigError(
+      `${settingName("apiServer.https.tlsCertFile")} and ${settingName("apiServer.https.tlsKeyFile")} must be set when ${settingName("apiServer.https.enabled")} is true`,
+    );
+  }
+  if (https.requireClientCert && https.tlsCaFile === "") {
+    throw new ConfigError(
+      `${settingName("apiServer.https.tlsCaFile")} must be set when ${settingName("apiServer.https.requireClientCert")} is true`,
+    );
+  }
   try {
     parseDefaultMesh(config.defaults.mesh);
   } catch (error) {
@@ -252,6 +267,14 @@ function validateAccessRules(rules: readonly AccessRule[]): void {
       if (mesh === "") throw new ConfigError(`invalid value of ${where} at ${i}.meshes: a mesh name cannot be empty`);
     }
   });
+}
+
+/** `10.0.0.0/8`, `::1/128` or a single address. */
+function isCidr(text: string): boolean {
+  const [address = "", bits, ...rest] = text.split("/");
+  if (!isIpAddress(address) || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (address.includes(":") ? 128 : 32);
 }
 
 function isRedisUrl(text: string): boolean {

@@ -124,6 +124,47 @@ const Authn = Section({
   }),
 });
 
+/** Rate limits of the API (auth.md §8): token buckets per caller, shared through Redis. */
+const RateLimit = Section({
+  enabled: BooleanSetting(false, { description: "limit requests per caller (off keeps Kuma 0.4's behaviour)" }),
+  readsPerSecond: IntegerSetting(50, { minimum: 1, maximum: 1000000 }, { description: "GET and HEAD per second per caller" }),
+  readBurst: IntegerSetting(100, { minimum: 1, maximum: 1000000 }, { description: "reads a caller may make at once" }),
+  writesPerSecond: IntegerSetting(10, { minimum: 1, maximum: 1000000 }, {
+    description: "PUT, POST and DELETE per second per caller",
+  }),
+  writeBurst: IntegerSetting(20, { minimum: 1, maximum: 1000000 }, { description: "writes a caller may make at once" }),
+  maxWatchesPerClient: IntegerSetting(10, { minimum: 1, maximum: 1000000 }, {
+    description: "watch streams one caller may have open at once",
+  }),
+  exemptGroups: ListSetting(["mesh-system:admin"], { description: "callers in these groups are never limited" }),
+  trustedProxies: ListSetting([], {
+    description: "CIDRs of proxies whose X-Forwarded-For is believed when keying anonymous callers by address",
+  }),
+});
+
+/** The audit log (auth.md §10). */
+const Audit = Section({
+  enabled: BooleanSetting(true, { description: "one JSON line per write and per refused request" }),
+  path: StringSetting("", { description: "file the lines are appended to; empty: stdout, with `\"logger\":\"audit\"`" }),
+});
+
+/** The API over TLS (auth.md §11), on a port of its own. */
+const Https = Section({
+  enabled: BooleanSetting(false, { description: "serve the API over TLS too" }),
+  interface: StringSetting("0.0.0.0", { description: "address the HTTPS API listens on" }),
+  port: PortSetting(5682, { description: "port of the HTTPS API" }),
+  tlsCertFile: StringSetting("", { description: "PEM certificate (chain) of the server; required when enabled" }),
+  tlsKeyFile: StringSetting("", { description: "PEM private key of the certificate; required when enabled" }),
+  tlsCaFile: StringSetting("", {
+    description: "PEM CA of client certificates; when set, clients are asked for one",
+    env: "KUMA_API_SERVER_HTTPS_CLIENT_CERTS_CA_FILE",
+  }),
+  tlsMinVersion: EnumSetting(["TLSv1_2", "TLSv1_3"], "TLSv1_2", { description: "oldest TLS version accepted" }),
+  requireClientCert: BooleanSetting(false, {
+    description: "refuse connections without a client certificate signed by tlsCaFile (transport only: confers no identity)",
+  }),
+});
+
 const ApiServer = Section({
   port: PortSetting(5681, { description: "port of the HTTP API" }),
   interface: StringSetting("0.0.0.0", { description: "address the HTTP API listens on" }),
@@ -176,6 +217,9 @@ const ApiServer = Section({
     ),
   }),
   authn: Authn,
+  rateLimit: RateLimit,
+  audit: Audit,
+  https: Https,
 });
 
 /** Who is in an allow-list of auth.md §6: any of these users, or anyone in any of these groups. */

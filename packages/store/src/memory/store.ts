@@ -17,6 +17,7 @@ import {
   type ResourceOf,
 } from "@kuma-ts/model";
 import { createMemoryGlobalSecrets } from "../global-secrets/memory.js";
+import { createMemoryTokenBuckets } from "../rate-limits/memory.js";
 import { ChangeListeners } from "../change-listeners.js";
 import type {
   ChangeEvent,
@@ -293,9 +294,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
   };
 
   const globalSecrets = createMemoryGlobalSecrets(() => closed);
+  const tokenBuckets = createMemoryTokenBuckets();
 
   return {
     globalSecrets,
+    tokenBuckets,
     async get<T extends AnyResourceType>(type: T, mesh: string | undefined, name: string) {
       ensureOpen();
       return lookup(type, scopeMesh(type, mesh), name) as StoredResource<ResourceOf<T>> | undefined;

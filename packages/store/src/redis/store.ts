@@ -14,6 +14,7 @@ import {
   type ResourceOf,
 } from "@kuma-ts/model";
 import { createRedisGlobalSecrets } from "../global-secrets/redis.js";
+import { createRedisTokenBuckets } from "../rate-limits/redis.js";
 import { ChangeListeners } from "../change-listeners.js";
 import type {
   ChangeEvent,
@@ -335,6 +336,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
 
   return {
     globalSecrets: createRedisGlobalSecrets(connection, keys.prefix),
+    tokenBuckets: createRedisTokenBuckets(connection, keys.prefix),
     async get<T extends AnyResourceType>(type: T, meshArgument: string | undefined, name: string) {
       const mesh = scopeMesh(type, meshArgument);
       if (!isValidName(name) || (mesh !== undefined && !isValidName(mesh))) return undefined;

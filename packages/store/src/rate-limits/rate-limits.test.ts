@@ -1,0 +1,66 @@
+import { startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ResourceStore } from "../contract.js";
+import { createMemoryStore } from "../memory/store.js";
+import { createRedisStore } from "../redis/store.js";
+import { uniquePrefix } from "../test-support/redis.js";
+import { createMemoryTokenBuckets } from "./memory.js";
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+const opened: ResourceStore[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+});
+
+const backends = [
+  { name: "memory", open: () => { const store = createMemoryStore(); return [store, store] as const; } },
+  {
+    name: "redis",
+    open: () => {
+      const keyPrefix = uniquePrefix("rl");
+      const a = createRedisStore({ url: redis.url, keyPrefix });
+      const b = createRedisStore({ url: redis.url, keyPrefix });
+      opened.push(a, b);
+      return [a, b] as const;
+    },
+  },
+];
+
+describe.each(backends)("token buckets on the $name store", (backend) => {
+  it("allows a burst, then refuses with the time until the next token, one budget for every replica", async () => {
+    const [a, b] = backend.open();
+    const limits = { perSecond: 1, burst: 3 };
+    const takes = [];
+    for (let i = 0; i < 3; i++) takes.push(await (i % 2 ? b : a).tokenBuckets.take("user:alice", limits));
+    expect(takes.map((t) => t.allowed)).toEqual([true, true, true]);
+    expect(takes.map((t) => t.remaining)).toEqual([2, 1, 0]);
+    const refused = await b.tokenBuckets.take("user:alice", limits);
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(1000);
+    // Other keys have budgets of their own.
+    expect((await a.tokenBuckets.take("user:bob", limits)).allowed).toBe(true);
+  });
+});
+
+describe("memory token buckets", () => {
+  it("refill at the rate, up to the burst", async () => {
+    let now = 0;
+    const buckets = createMemoryTokenBuckets(() => now);
+    const limits = { perSecond: 10, burst: 2 };
+    expect((await buckets.take("k", limits)).allowed).toBe(true);
+    expect((await buckets.take("k", limits)).allowed).toBe(true);
+    const refused = await buckets.take("k", limits);
+    expect(refused).toEqual({ allowed: false, remaining: 0, retryAfterMs: 100 });
+    now += 100;
+    expect((await buckets.take("k", limits)).allowed).toBe(true);
+    now += 10_000;
+    expect((await buckets.take("k", limits)).remaining).toBe(1);
+  });
+});
