@@ -8,7 +8,7 @@ import type { Completion } from "./completion/completions.js";
 import { UsageError } from "./errors.js";
 
 /** pflag's name of a flag's value type, shown in help (`--size int`). */
-export type FlagKind = "string" | "int" | "stringToString" | "bool";
+export type FlagKind = "string" | "int" | "stringToString" | "stringArray" | "bool";
 
 /** What the help text shows of a flag besides its names and usage. */
 export interface FlagInfo {
@@ -121,6 +121,13 @@ export function keyValueFlag(command: Command, spec: FlagSpec): void {
       }
       return parsed;
     }),
+  );
+}
+
+/** A repeatable string flag (pflag's stringArray): `--group a --group b`. */
+export function stringArrayFlag(command: Command, spec: FlagSpec): void {
+  define(command, spec, "stringArray", { kind: "stringArray", defaultText: "[]" }, (option) =>
+    option.default([]).argParser((value: string, previous: string[]) => [...previous, value]),
   );
 }
 

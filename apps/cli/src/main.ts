@@ -3,7 +3,7 @@
  * The `kumactl` executable: the only module that touches the process —
  * its arguments, streams, environment and exit status.
  */
-import { nodeFetch } from "./node-fetch.js";
+import { createNodeFetch, nodeFetch } from "./node-fetch.js";
 import { runKumactl } from "./program.js";
 
 // A reader that went away (`kumactl get meshes | head -1`) is not an error worth a stack trace.
@@ -19,4 +19,5 @@ process.exitCode = await runKumactl(process.argv.slice(2), {
   stdin: process.stdin,
   env: process.env,
   fetch: nodeFetch,
+  fetchWithTls: createNodeFetch,
 });

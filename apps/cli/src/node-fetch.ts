@@ -23,11 +23,34 @@ interface TextResponse {
   text(): Promise<string>;
 }
 
-/** A fetch-compatible function for `http:` and `https:` URLs. */
-export const nodeFetch: Fetch = ((input: string | URL, init: RequestInit = {}) =>
-  request(new URL(String(input)), init, MAX_REDIRECTS)) as unknown as Fetch;
+/** TLS settings of `https:` requests (files already read). */
+export interface NodeFetchTls {
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+  /** Skip verifying the server's certificate (`--skip-verify`). */
+  readonly skipVerify?: boolean;
+}
 
-function request(url: URL, init: RequestInit, redirectsLeft: number): Promise<TextResponse> {
+/** A fetch-compatible function for `http:` and `https:` URLs, with TLS settings for `https:`. */
+export function createNodeFetch(tls: NodeFetchTls = {}): Fetch {
+  const agent =
+    tls.ca || tls.cert || tls.key || tls.skipVerify
+      ? new https.Agent({
+          ...(tls.ca ? { ca: tls.ca } : {}),
+          ...(tls.cert ? { cert: tls.cert } : {}),
+          ...(tls.key ? { key: tls.key } : {}),
+          rejectUnauthorized: !tls.skipVerify,
+        })
+      : undefined;
+  return ((input: string | URL, init: RequestInit = {}) =>
+    request(new URL(String(input)), init, MAX_REDIRECTS, agent)) as unknown as Fetch;
+}
+
+/** A fetch-compatible function for `http:` and `https:` URLs. */
+export const nodeFetch: Fetch = createNodeFetch();
+
+function request(url: URL, init: RequestInit, redirectsLeft: number, agent: https.Agent | undefined): Promise<TextResponse> {
   return new Promise((resolve, reject) => {
     const module = url.protocol === "https:" ? https : url.protocol === "http:" ? http : undefined;
     if (!module) {
@@ -40,7 +63,11 @@ function request(url: URL, init: RequestInit, redirectsLeft: number): Promise<Te
       return;
     }
     const method = (init.method ?? "GET").toUpperCase();
-    const outgoing = module.request(url, { method, headers: headersOf(init.headers) });
+    const outgoing = module.request(url, {
+      method,
+      headers: headersOf(init.headers),
+      ...(agent && url.protocol === "https:" ? { agent } : {}),
+    });
     const onAbort = () => {
       outgoing.destroy();
       reject(signal?.reason);
@@ -64,7 +91,13 @@ function request(url: URL, init: RequestInit, redirectsLeft: number): Promise<Te
       ) {
         incoming.resume();
         done();
-        request(new URL(location, url), init, redirectsLeft - 1).then(resolve, reject);
+        const target = new URL(location, url);
+        // Credentials never follow a redirect to another origin (as fetch does).
+        const headers = headersOf(init.headers);
+        if (target.origin !== url.origin) {
+          for (const name of Object.keys(headers)) if (name.toLowerCase() === "authorization") delete headers[name];
+        }
+        request(target, { ...init, headers }, redirectsLeft - 1, agent).then(resolve, reject);
         return;
       }
       const chunks: Buffer[] = [];

@@ -18,9 +18,11 @@ Available Commands:
   completion  Output shell completion code for bash, fish or zsh
   config      Manage kumactl config
   delete      Delete Kuma resources
+  generate    Generate resources, tokens, etc
   get         Show Kuma resources
   help        Help about any command
   inspect     Inspect Kuma resources
+  revoke      Revoke tokens
   version     Print version
 
 Flags:
@@ -157,9 +159,15 @@ Flags:
       --address string             URL of the Control Plane API Server (required)
       --admin-client-cert string   path to certificate of a client that is authorized to use Admin Server
       --admin-client-key string    path to certificate key of a client that is authorized to use Admin Server
+      --auth-conf stringToString   authentication configuration, for tokens: token=YOUR_TOKEN (default [])
+      --auth-type string           authentication type of the Control Plane API Server: tokens
+      --ca-cert-file string        path to the CA certificate of the Control Plane API Server (https)
+      --client-cert-file string    path to a client certificate for the Control Plane API Server (https)
+      --client-key-file string     path to the key of the client certificate
   -h, --help                       help for add
       --name string                reference name for the Control Plane (required)
       --overwrite                  overwrite existing Control Plane with the same reference name
+      --skip-verify                do not verify the certificate of the Control Plane API Server (insecure)
 
 ${GLOBAL_FLAGS}`;
 

@@ -16,6 +16,7 @@ import { defineCommand } from "./commands/define.js";
 import { addDeleteCommand } from "./commands/delete.js";
 import { addGetCommands } from "./commands/get.js";
 import { addInspectCommands } from "./commands/inspect.js";
+import { addTokenCommands } from "./commands/tokens.js";
 import { addVersionCommand } from "./commands/version.js";
 import {
   CliError,
@@ -77,6 +78,7 @@ export function createProgram(deps: KumactlDependencies): KumactlCommand {
   addDeleteCommand(root, deps);
   addGetCommands(root, deps);
   addInspectCommands(root, deps);
+  addTokenCommands(root, deps);
   addVersionCommand(root, deps);
   addHelpCommand(root, deps);
   return root;

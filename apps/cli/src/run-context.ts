@@ -3,6 +3,7 @@
  * the global flags, the configuration file and the client of the current
  * control plane.
  */
+import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
@@ -20,8 +21,10 @@ import { loadConfig, saveConfig, type ConfigLocation } from "./kumactl-config/co
 import {
   currentControlPlane,
   type ControlPlane,
+  type ControlPlaneTls,
   type KumactlConfig,
 } from "./kumactl-config/config.js";
+import type { NodeFetchTls } from "./node-fetch.js";
 import { isOutputFormat, type OutputFormat } from "./output/printers.js";
 
 /** Somewhere text goes (process.stdout, a test buffer). */
@@ -45,6 +48,8 @@ export interface KumactlDependencies {
   readonly fetch?: Fetch;
   /** Builds the client of a control plane. */
   readonly createClient?: (options: ClientOptions) => KumaClient;
+  /** A fetch with TLS settings, for control planes configured with a CA, a client certificate or `skipVerify`. */
+  readonly fetchWithTls?: (tls: NodeFetchTls) => Fetch;
   /** What `kumactl version` prints. */
   readonly buildInfo?: BuildInfo;
 }
@@ -126,15 +131,55 @@ export class RunContext {
     if (!this.current) {
       const controlPlane = currentControlPlane(await this.loadConfig());
       if ("problem" in controlPlane) throw new CliError(controlPlane.problem);
-      this.current = { controlPlane, client: this.newClient({ baseUrl: controlPlane.url }) };
+      this.current = { controlPlane, client: await this.clientOf(controlPlane) };
     }
     return this.current;
   }
 
-  /** A client of any address (with the injected fetch). */
+  /**
+   * The client of a control plane: its token (`KUMACTL_TOKEN` overrides the
+   * configured one) and its TLS settings.
+   */
+  async clientOf(
+    controlPlane: Pick<ControlPlane, "url" | "auth" | "tls">,
+    options: Partial<ClientOptions> = {},
+  ): Promise<KumaClient> {
+    const token = this.deps.env?.KUMACTL_TOKEN || tokenOf(controlPlane);
+    const fetch = await this.fetchFor(controlPlane.tls);
+    return this.newClient({
+      ...options,
+      baseUrl: controlPlane.url,
+      ...(token ? { auth: { type: "tokens", token } } : {}),
+      ...(fetch ? { fetch } : {}),
+    });
+  }
+
+  /** The fetch of a control plane's TLS settings (the injected one without them). */
+  private async fetchFor(tls: ControlPlaneTls | undefined): Promise<Fetch | undefined> {
+    if (!tls || !this.deps.fetchWithTls) return undefined;
+    const read = async (file: string | undefined, what: string): Promise<Buffer | undefined> => {
+      if (file === undefined || file === "") return undefined;
+      try {
+        return await readFile(file);
+      } catch (error) {
+        throw new CliError(`could not read the ${what} ${JSON.stringify(file)}: ${(error as Error).message}`);
+      }
+    };
+    const ca = await read(tls.caCertFile, "CA certificate");
+    const cert = await read(tls.clientCertFile, "client certificate");
+    const key = await read(tls.clientKeyFile, "client key");
+    return this.deps.fetchWithTls({
+      ...(ca ? { ca } : {}),
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
+      ...(tls.skipVerify ? { skipVerify: true } : {}),
+    });
+  }
+
+  /** A client of any address (with the injected fetch unless `options` brings one). */
   newClient(options: ClientOptions): KumaClient {
     const create = this.deps.createClient ?? createClient;
-    return create({ ...options, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) });
+    return create({ ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}), ...options });
   }
 
   /** "Now" in nanoseconds since the epoch: `KUMACTL_NOW` when set, else the clock. */
@@ -160,6 +205,11 @@ export class RunContext {
   err(text: string): void {
     this.deps.stderr.write(text);
   }
+}
+
+/** The token of a control plane configured with `--auth-type tokens --auth-conf token=…`. */
+function tokenOf(controlPlane: Pick<ControlPlane, "auth">): string | undefined {
+  return controlPlane.auth?.type === "tokens" ? controlPlane.auth.conf.token : undefined;
 }
 
 /** `~/.kumactl/config`. */

@@ -2,7 +2,7 @@
 import { ApiError, InvalidResponseError, NetworkError } from "@kuma-ts/client";
 import type { KumactlCommand } from "../command.js";
 import { CliError } from "../errors.js";
-import { boolFlag, stringFlag } from "../flags.js";
+import { boolFlag, keyValueFlag, stringFlag } from "../flags.js";
 import { renderConfig } from "../kumactl-config/config-file.js";
 import {
   addControlPlane,
@@ -10,6 +10,7 @@ import {
   removeControlPlane,
   switchContext,
   type ControlPlane,
+  type ControlPlaneTls,
 } from "../kumactl-config/config.js";
 import { renderTable } from "../output/table.js";
 import type { KumactlDependencies, RunContext } from "../run-context.js";
@@ -33,7 +34,17 @@ export function addConfigCommands(root: KumactlCommand, deps: KumactlDependencie
     long: "Show kumactl config.",
   });
   onRun(view, deps, { args: "none" }, async (context) => {
-    context.err(await renderConfig(await context.loadConfig()));
+    // Tokens are credentials: shown redacted.
+    const config = await context.loadConfig();
+    const redacted = {
+      ...config,
+      controlPlanes: config.controlPlanes.map((cp) =>
+        cp.auth
+          ? { ...cp, auth: { ...cp.auth, conf: Object.fromEntries(Object.keys(cp.auth.conf).map((key) => [key, "*****"])) } }
+          : cp,
+      ),
+    };
+    context.err(await renderConfig(redacted));
   });
 
   const controlPlanes = defineGroup(config, deps, {
@@ -69,6 +80,12 @@ export function addConfigCommands(root: KumactlCommand, deps: KumactlDependencie
     long: "overwrite",
     usage: "overwrite existing Control Plane with the same reference name",
   });
+  stringFlag(add, { long: "auth-type", usage: "authentication type of the Control Plane API Server: tokens" });
+  keyValueFlag(add, { long: "auth-conf", usage: "authentication configuration, for tokens: token=YOUR_TOKEN" });
+  stringFlag(add, { long: "ca-cert-file", usage: "path to the CA certificate of the Control Plane API Server (https)" });
+  stringFlag(add, { long: "client-cert-file", usage: "path to a client certificate for the Control Plane API Server (https)" });
+  stringFlag(add, { long: "client-key-file", usage: "path to the key of the client certificate" });
+  boolFlag(add, { long: "skip-verify", usage: "do not verify the certificate of the Control Plane API Server (insecure)" });
   stringFlag(add, {
     long: "admin-client-cert",
     usage: "path to certificate of a client that is authorized to use Admin Server",
@@ -84,6 +101,12 @@ export function addConfigCommands(root: KumactlCommand, deps: KumactlDependencie
       overwrite?: boolean;
       adminClientCert?: string;
       adminClientKey?: string;
+      authType?: string;
+      authConf?: Record<string, string>;
+      caCertFile?: string;
+      clientCertFile?: string;
+      clientKeyFile?: string;
+      skipVerify?: boolean;
     }>();
     requireFlags(flags, ["name", "address"]);
     const name = flags.name!;
@@ -95,10 +118,18 @@ export function addConfigCommands(root: KumactlCommand, deps: KumactlDependencie
         `Control Plane configuration is not valid: API Server URL ${JSON.stringify(address)} must be an absolute http or https URL`,
       );
     }
-    await checkReachable(context, address);
+    const auth = authOf(flags.authType, flags.authConf ?? {});
+    const tls: ControlPlaneTls = {
+      ...(flags.caCertFile ? { caCertFile: flags.caCertFile } : {}),
+      ...(flags.clientCertFile ? { clientCertFile: flags.clientCertFile } : {}),
+      ...(flags.clientKeyFile ? { clientKeyFile: flags.clientKeyFile } : {}),
+      ...(flags.skipVerify ? { skipVerify: true } : {}),
+    };
     const controlPlane: ControlPlane = {
       name,
       url: address,
+      ...(auth ? { auth } : {}),
+      ...(Object.keys(tls).length > 0 ? { tls } : {}),
       ...(flags.adminClientCert !== undefined || flags.adminClientKey !== undefined
         ? {
             credentials: {
@@ -108,6 +139,7 @@ export function addConfigCommands(root: KumactlCommand, deps: KumactlDependencie
           }
         : {}),
     };
+    await checkReachable(context, controlPlane);
     const updated = addControlPlane(
       await context.loadConfig(),
       controlPlane,
@@ -180,8 +212,19 @@ function isAbsoluteHttpUrl(address: string): boolean {
 }
 
 /** GETs the address as given: it must answer 2xx with a JSON body whose tagline is `Kuma`. */
-async function checkReachable(context: RunContext, address: string): Promise<void> {
-  const client = context.newClient({ baseUrl: address, timeoutMs: REACHABILITY_TIMEOUT_MS });
+/** `--auth-type tokens --auth-conf token=…`, checked (auth.md §5). */
+function authOf(type: string | undefined, conf: Record<string, string>): ControlPlane["auth"] {
+  if (type === undefined || type === "") {
+    if (Object.keys(conf).length > 0) throw new CliError("--auth-conf needs --auth-type tokens");
+    return undefined;
+  }
+  if (type !== "tokens") throw new CliError(`unsupported auth type ${JSON.stringify(type)}: the only one is tokens`);
+  if (!conf.token) throw new CliError("provide token=YOUR_TOKEN");
+  return { type, conf: { token: conf.token } };
+}
+
+async function checkReachable(context: RunContext, controlPlane: ControlPlane): Promise<void> {
+  const client = await context.clientOf(controlPlane, { timeoutMs: REACHABILITY_TIMEOUT_MS });
   let tagline: string;
   try {
     tagline = (await client.index()).tagline;

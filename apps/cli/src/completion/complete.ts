@@ -100,7 +100,8 @@ function flagNames(scanned: ScannedArgs, partial: string): Candidate[] {
   const given = new Set(scanned.flags.map((flag) => flag.option));
   const candidates: Candidate[] = [];
   for (const { option } of flagsOf(scanned.command)) {
-    if (given.has(option) && infoOf(option).kind !== "stringToString") continue;
+    const repeatable = infoOf(option).kind === "stringToString" || infoOf(option).kind === "stringArray";
+    if (given.has(option) && !repeatable) continue;
     for (const name of [option.long, option.short]) {
       if (name) candidates.push({ word: name, description: option.description });
     }

@@ -156,9 +156,11 @@ describe("bash completion", () => {
       "completion",
       "config",
       "delete",
+      "generate",
       "get",
       "help",
       "inspect",
+      "revoke",
       "version",
     ]);
     expect(await bashCompletes("kumactl co")).toEqual(["completion", "config"]);
@@ -331,7 +333,7 @@ describe("bash completion", () => {
 describe("kumactl __complete", () => {
   it("prints each candidate with its description, then cobra's directive", async () => {
     expect(await kumactl(["__complete", "ge"])).toEqual({
-      stdout: "get\tShow Kuma resources\n:4\n",
+      stdout: "generate\tGenerate resources, tokens, etc\nget\tShow Kuma resources\n:4\n",
       stderr: "",
       code: 0,
     });

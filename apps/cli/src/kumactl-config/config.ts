@@ -11,6 +11,18 @@ export interface ControlPlane {
   readonly url: string;
   /** Kept for compatibility: the admin client certificate and key given to `add`. */
   readonly credentials?: { readonly clientCert?: string; readonly clientKey?: string };
+  /** How kumactl authenticates (auth.md §5): `authType: tokens`, `authConf: {token}`. */
+  readonly auth?: { readonly type: string; readonly conf: Readonly<Record<string, string>> };
+  /** TLS to the API server (auth.md §11). */
+  readonly tls?: ControlPlaneTls;
+}
+
+/** TLS settings of a control plane's API server. */
+export interface ControlPlaneTls {
+  readonly caCertFile?: string;
+  readonly clientCertFile?: string;
+  readonly clientKeyFile?: string;
+  readonly skipVerify?: boolean;
 }
 
 /** A context: which control plane, with optional defaults. */
@@ -45,10 +57,30 @@ export function configFromDocument(document: unknown): KumactlConfig {
       const credentials = normalize(entry.credentials);
       const clientCert = optionalText(credentials.clientCert);
       const clientKey = optionalText(credentials.clientKey);
-      const url = text(normalize(normalize(entry.coordinates).apiServer).url);
+      const apiServer = normalize(normalize(entry.coordinates).apiServer);
+      const url = text(apiServer.url);
+      const authType = optionalText(apiServer.authType);
+      const authConf = normalize(apiServer.authConf);
+      const tls: ControlPlaneTls = {
+        ...(optionalText(apiServer.caCertFile) !== undefined && { caCertFile: optionalText(apiServer.caCertFile) }),
+        ...(optionalText(apiServer.clientCertFile) !== undefined && { clientCertFile: optionalText(apiServer.clientCertFile) }),
+        ...(optionalText(apiServer.clientKeyFile) !== undefined && { clientKeyFile: optionalText(apiServer.clientKeyFile) }),
+        ...(apiServer.skipVerify === true && { skipVerify: true }),
+      };
       return {
         name: text(entry.name),
         url,
+        ...(authType !== undefined
+          ? {
+              auth: {
+                type: authType,
+                conf: Object.fromEntries(
+                  Object.entries(authConf).filter((pair): pair is [string, string] => typeof pair[1] === "string"),
+                ),
+              },
+            }
+          : {}),
+        ...(Object.keys(tls).length > 0 ? { tls } : {}),
         ...(clientCert !== undefined || clientKey !== undefined
           ? {
               credentials: {
@@ -82,7 +114,13 @@ export function documentFromConfig(config: KumactlConfig): Record<string, unknow
       name: context.name,
     })),
     controlPlanes: config.controlPlanes.map((cp) => ({
-      coordinates: { apiServer: { url: cp.url } },
+      coordinates: {
+        apiServer: {
+          url: cp.url,
+          ...(cp.auth ? { authType: cp.auth.type, authConf: { ...cp.auth.conf } } : {}),
+          ...(cp.tls ?? {}),
+        },
+      },
       ...(cp.credentials ? { credentials: { ...cp.credentials } } : {}),
       name: cp.name,
     })),
