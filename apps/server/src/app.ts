@@ -26,6 +26,9 @@ import { openApiRoute } from "./routes/openapi.js";
 import { overviewRoutes } from "./routes/overview.js";
 import { resourceRoutes } from "./routes/resources.js";
 import { tokenRoutes } from "./routes/tokens.js";
+import { durationMillis } from "./server/durations.js";
+import { eventsRoutes } from "./watch/events-route.js";
+import { WatchHub } from "./watch/watch-hub.js";
 
 /** What the API needs. */
 export interface AppOptions {
@@ -39,6 +42,8 @@ export interface AppOptions {
   readonly auth?: Auth;
   /** The audit log; built from `apiServer.audit` when absent (the caller then cannot close its file). */
   readonly audit?: AuditLog;
+  /** The server's watches, so that a drain can end them; one of the app's own when absent. */
+  readonly watches?: WatchHub;
 }
 
 /**
@@ -50,11 +55,18 @@ export function apiRoutes(
   config: ServerConfig,
   store: ResourceStore,
   auth: Auth = createAuth({ config, secrets: store.globalSecrets, logger: pino({ level: "silent" }) }),
+  watches: WatchHub = createWatchHub(store, config),
 ): RouteDefinition[] {
   const routes: RouteDefinition[] = [
     ...infoRoutes(config),
-    ...resourceRoutes({ store, maxRequestBodyBytes: config.apiServer.maxRequestBodyBytes, authorizer: auth.authorizer }),
-    ...overviewRoutes(store, auth.authorizer),
+    ...resourceRoutes({
+      store,
+      maxRequestBodyBytes: config.apiServer.maxRequestBodyBytes,
+      authorizer: auth.authorizer,
+      watches,
+    }),
+    ...overviewRoutes(store, auth.authorizer, watches),
+    ...eventsRoutes(store, auth.authorizer, watches),
     ...inspectionRoutes(store, auth.authorizer),
     ...tokenRoutes(auth, config.apiServer.maxRequestBodyBytes),
   ];
@@ -76,7 +88,8 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
   const store = instrumentStore(options.store, metrics);
   const auth = options.auth ?? createAuth({ config, secrets: store.globalSecrets, logger });
   const rateLimiter = createRateLimiter({ config: config.apiServer.rateLimit, buckets: store.tokenBuckets, logger });
-  const routing = createRouting(authenticated(auth, rateLimiter, apiRoutes(config, store, auth)));
+  const watches = options.watches ?? createWatchHub(options.store, config);
+  const routing = createRouting(authenticated(auth, rateLimiter, apiRoutes(config, store, auth, watches)));
   const audit = options.audit ?? createAuditLog({ ...config.apiServer.audit, logger });
   const readOnly = config.apiServer.readOnly;
 
@@ -120,4 +133,15 @@ function authenticated(auth: Auth, rateLimiter: RateLimiter | undefined, routes:
       ]),
     ),
   }));
+}
+
+/** The watches of a server over `store`, with the limits of `apiServer.watch`. */
+export function createWatchHub(store: ResourceStore, config: ServerConfig): WatchHub {
+  const { watch } = config.apiServer;
+  return new WatchHub({
+    store,
+    heartbeatMs: durationMillis(watch.heartbeatInterval),
+    maxStreams: watch.maxStreams,
+    maxBufferedEvents: watch.maxBufferedEvents,
+  });
 }

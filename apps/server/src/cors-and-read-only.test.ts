@@ -3,7 +3,7 @@ import { startApi, type TestApi } from "./test-support/api.js";
 import { storeBackends } from "./test-support/store-backends.js";
 
 const ORIGIN = "http://gui.example:5683";
-const EXPOSE = "Access-Control-Allow-Origin, ETag";
+const EXPOSE = "Access-Control-Allow-Origin, ETag, Kuma-Resume-Token";
 const CORS_HEADERS = ["access-control-allow-origin", "access-control-expose-headers", "access-control-allow-methods", "access-control-allow-headers"];
 
 const corsHeadersOf = (headers: Headers) => CORS_HEADERS.filter((name) => headers.has(name));

@@ -7,11 +7,17 @@ const notAcceptable = (): ApiError =>
 /** Whether an Accept header admits application/json (absent or empty admits everything). */
 export function admitsJson(accept: string | undefined): boolean {
   if (accept === undefined || accept === "*/*" || accept === "application/json") return true;
-  if (accept.trim() === "") return true;
+  return admitsMediaType(accept, "application/json");
+}
+
+/** Whether an Accept header admits `type` (`main/sub`): itself, `main/*` or `*\/*` with a non-zero q. */
+export function admitsMediaType(accept: string | undefined, type: string): boolean {
+  if (accept === undefined || accept.trim() === "") return true;
+  const wildcard = `${type.slice(0, type.indexOf("/"))}/*`;
   for (const range of accept.split(",")) {
     const [mediaRange = "", ...params] = range.split(";");
     const media = mediaRange.trim().toLowerCase();
-    if (media !== "application/json" && media !== "application/*" && media !== "*/*") continue;
+    if (media !== type && media !== wildcard && media !== "*/*") continue;
     const q = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith("q="));
     if (q === undefined || Number(q.slice(2)) > 0) return true;
   }

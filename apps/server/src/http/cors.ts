@@ -15,7 +15,9 @@ import type { Middleware } from "koa";
 import type { ApiContext, ApiState } from "./context.js";
 import { isResourcePath } from "./read-only.js";
 
-const EXPOSED_HEADERS = "Access-Control-Allow-Origin, ETag";
+const EXPOSED_HEADERS = "Access-Control-Allow-Origin, ETag, Kuma-Resume-Token";
+/** What an EventSource sends when it reconnects (watch.md §3): allowed on reads under any configuration. */
+const READ_HEADERS = new Set(["last-event-id"]);
 const WRITE_HEADERS = new Set(["content-type", "if-match", "if-none-match"]);
 const READ_ONLY_METHODS = new Set(["GET", "HEAD"]);
 
@@ -68,7 +70,9 @@ export function cors(options: CorsOptions): Middleware<ApiState, ApiContext> {
       .split(",")
       .map((header) => header.trim())
       .filter((header) => header !== "");
-    if (!requestedHeaders.every((header) => allowedRequestHeaders.has(header.toLowerCase()))) return;
+    const allowed = (header: string) =>
+      allowedRequestHeaders.has(header) || (requestedMethod === "GET" && READ_HEADERS.has(header));
+    if (!requestedHeaders.every((header) => allowed(header.toLowerCase()))) return;
     ctx.set("Access-Control-Allow-Origin", origin);
     ctx.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
     ctx.set("Access-Control-Allow-Methods", methods.join(", "));

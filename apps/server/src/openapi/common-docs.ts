@@ -21,6 +21,26 @@ export const pageQuery: readonly QueryParameterDocs[] = [
   },
 ];
 
+/** `watch` and `since` of every watchable list (watch.md). */
+export const watchQuery: readonly QueryParameterDocs[] = [
+  {
+    name: "watch",
+    description:
+      "`true` or `1`: answer a stream of Server-Sent Events (`text/event-stream`) instead of a page — `retry`, one `snapshot` event per item, `synced` with a resume token as its id, then `created`/`updated`/`deleted` as they happen, and `: keep-alive` comments. Not with `size`/`offset`. Beyond `apiServer.watch.maxStreams` open watches: 503 `Too many watches`.",
+    schema: Type.String({ enum: ["true", "1"] }),
+  },
+  {
+    name: "since",
+    description:
+      "With `watch`: resume after this token (an event id, or a list's `Kuma-Resume-Token`) with no snapshot; `Last-Event-ID` wins. A token whose changes are no longer retained starts with a `reset` event.",
+    schema: Type.String(),
+  },
+];
+
+/** 400s of a watch. */
+export const badWatch =
+  " With `watch`: a `watch` other than true/1 (cause `watch`), `size`/`offset` (their causes), a `since` that is no resume token (cause `since`: `invalid resume token`).";
+
 /** The list envelope of `item`, published as `<name>List`. */
 export const listOf = (name: string, item: TSchema): NamedSchema => ({
   name: `${name}List`,

@@ -19,10 +19,13 @@ import { checkAccept } from "../http/accept.js";
 import { notFound, Title } from "../http/api-error.js";
 import type { ApiContext } from "../http/context.js";
 import type { RouteDefinition } from "../http/routing.js";
-import { badPage, errorResponse, listAnswer, listOf, pageQuery } from "../openapi/common-docs.js";
+import { badPage, badWatch, errorResponse, listAnswer, listOf, pageQuery, watchQuery } from "../openapi/common-docs.js";
 import { nextPageUrl, parsePageRequest } from "./paging.js";
 import { writeList, writeResource } from "./respond.js";
 import { couldExist } from "./url-names.js";
+import { checkWatchRequest, isWatchRequest, serveWatch } from "../watch/serve-watch.js";
+import { overviewView } from "../watch/views.js";
+import type { WatchHub } from "../watch/watch-hub.js";
 
 const OVERVIEW_TAG = "Dataplane overview";
 
@@ -52,7 +55,7 @@ export function matchesTags(dataplane: Dataplane, filters: readonly TagFilter[])
 }
 
 /** The two overview routes. */
-export function overviewRoutes(store: ResourceStore, authorizer: Authorizer): RouteDefinition[] {
+export function overviewRoutes(store: ResourceStore, authorizer: Authorizer, watches: WatchHub): RouteDefinition[] {
   return [
     {
       template: OVERVIEW_TEMPLATE,
@@ -72,11 +75,16 @@ export function overviewRoutes(store: ResourceStore, authorizer: Authorizer): Ro
               repeated: true,
             },
             ...pageQuery,
+            ...watchQuery,
           ],
+          headers: ["Last-Event-ID"],
           responses: {
-            200: listAnswer(listOf("DataplaneOverview", DataplaneOverview), "The dataplane overviews"),
-            400: badPage,
-          },
+            200: {
+              ...listAnswer(listOf("DataplaneOverview", DataplaneOverview), "The dataplane overviews"),
+              headers: ["Kuma-Resume-Token"],
+            },
+            400: { ...badPage, description: badPage.description + badWatch },
+                },
         },
       },
       handlers: {
@@ -84,13 +92,22 @@ export function overviewRoutes(store: ResourceStore, authorizer: Authorizer): Ro
           ctx.state.operation = Title.retrieveList;
           const mesh = ctx.params.mesh ?? "";
           authorizer.require(ctx, "list", DataplaneType.name, mesh);
+          const rawTags = ctx.query.tag;
+          const filters = parseTagFilters(rawTags);
+          if (isWatchRequest(ctx.query)) {
+            const token = checkWatchRequest(ctx, mesh);
+            return serveWatch(ctx, watches, overviewView(store, mesh, filters), token);
+          }
           checkAccept(ctx.get("Accept"));
           const page = parsePageRequest(ctx.query);
           if (!isValidName(mesh)) return writeList(ctx, 0, [], null);
-          const rawTags = ctx.query.tag;
-          const filters = parseTagFilters(rawTags);
           const filter = filters.length > 0 ? (dp: Dataplane) => matchesTags(dp, filters) : undefined;
-          const result = await store.list(DataplaneType, mesh, { ...page, ...(filter ? { filter } : {}) });
+          const result = await store.list(DataplaneType, mesh, {
+            ...page,
+            ...(filter ? { filter } : {}),
+            withToken: true,
+          });
+          if (result.token !== undefined) ctx.set("Kuma-Resume-Token", result.token);
           const insights = await store.getMany(
             DataplaneInsightType,
             mesh,
@@ -145,7 +162,8 @@ export function overviewRoutes(store: ResourceStore, authorizer: Authorizer): Ro
   ];
 }
 
-function overviewJson(
+/** The overview item of a dataplane, as the API answers it. */
+export function overviewJson(
   dataplane: StoredResource<Dataplane>,
   insight: StoredResource<DataplaneInsight> | undefined,
 ): string {

@@ -9,7 +9,15 @@ import { notFound, Title } from "../http/api-error.js";
 import { checkAccept } from "../http/accept.js";
 import type { Handler } from "../http/context.js";
 import type { RouteDefinition } from "../http/routing.js";
-import { badPage, errorResponse, listAnswer, listOf, pageQuery } from "../openapi/common-docs.js";
+import {
+  badPage,
+  badWatch,
+  errorResponse,
+  listAnswer,
+  listOf,
+  pageQuery,
+  watchQuery,
+} from "../openapi/common-docs.js";
 import type { OperationDocs, RouteDocs } from "../openapi/route-docs.js";
 import type { Authorizer } from "../auth/authorizer.js";
 import { deleteHandler } from "./delete-resource.js";
@@ -17,6 +25,9 @@ import { nextPageUrl, parsePageRequest } from "./paging.js";
 import { putHandler } from "./put-resource.js";
 import { writeList, writeResource } from "./respond.js";
 import { couldExist } from "./url-names.js";
+import { checkWatchRequest, isWatchRequest, serveWatch } from "../watch/serve-watch.js";
+import { collectionView } from "../watch/views.js";
+import type { WatchHub } from "../watch/watch-hub.js";
 
 /** What the resource routes need. */
 export interface ResourceRouteOptions {
@@ -24,6 +35,8 @@ export interface ResourceRouteOptions {
   readonly maxRequestBodyBytes: number;
   /** Who may do what (auth.md §6). */
   readonly authorizer: Authorizer;
+  /** The server's watches (`?watch=true` on lists). */
+  readonly watches: WatchHub;
 }
 
 /** `/meshes` for Mesh, `/meshes/{mesh}/<path>` for the mesh-scoped types. */
@@ -35,7 +48,7 @@ export function resourceRoutes(options: ResourceRouteOptions): RouteDefinition[]
   return resourceTypes.flatMap((type) => [
     {
       template: collectionTemplate(type),
-      handlers: { GET: listHandler(type, options.store, options.authorizer) },
+      handlers: { GET: listHandler(type, options.store, options.authorizer, options.watches) },
       docs: { GET: listDocs(type) },
     },
     {
@@ -58,10 +71,14 @@ function listDocs(type: AnyResourceType): OperationDocs {
     operationId: `list${type.pluralName}`,
     summary: `List ${type.pluralName}${where}`,
     tag: type.pluralName,
-    query: pageQuery,
+    query: [...pageQuery, ...watchQuery],
+    headers: ["Last-Event-ID"],
     responses: {
-      200: listAnswer(listOf(type.name, type.schema), `The ${type.pluralName}`),
-      400: badPage,
+      200: {
+        ...listAnswer(listOf(type.name, type.schema), `The ${type.pluralName}`),
+        headers: ["Kuma-Resume-Token"],
+      },
+      400: { ...badPage, description: badPage.description + badWatch },
     },
   };
 }
@@ -134,7 +151,12 @@ function getHandler(type: AnyResourceType, store: ResourceStore, authorizer: Aut
   };
 }
 
-function listHandler(type: AnyResourceType, store: ResourceStore, authorizer: Authorizer): Handler {
+function listHandler(
+  type: AnyResourceType,
+  store: ResourceStore,
+  authorizer: Authorizer,
+  watches: WatchHub,
+): Handler {
   return async (ctx) => {
     ctx.state.operation = Title.retrieveList;
     const { mesh } = ctx.params;
@@ -147,11 +169,21 @@ function listHandler(type: AnyResourceType, store: ResourceStore, authorizer: Au
     } else {
       authorizer.require(ctx, "list", type.name, mesh);
     }
+    if (isWatchRequest(ctx.query)) {
+      const token = checkWatchRequest(ctx, mesh);
+      return serveWatch(ctx, watches, collectionView(store, type, mesh, visible), token);
+    }
     checkAccept(ctx.get("Accept"));
     const page = parsePageRequest(ctx.query);
     // A mesh that cannot exist has no resources (and its name never reaches the store).
     if (mesh !== undefined && !isValidName(mesh)) return writeList(ctx, 0, [], null);
-    const result = await store.list(type, mesh, visible ? { ...page, filter: visible } : page);
+    const result = await store.list(type, mesh, {
+      ...page,
+      ...(visible ? { filter: visible } : {}),
+      withToken: true,
+    });
+    // The moment of this read, for `?watch=true&since=` (watch.md §3).
+    if (result.token !== undefined) ctx.set("Kuma-Resume-Token", result.token);
     const next = result.nextOffset === undefined ? null : nextPageUrl(ctx, result.nextOffset, page.size);
     writeList(
       ctx,

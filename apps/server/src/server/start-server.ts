@@ -11,7 +11,7 @@ import net, { type AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import type { ServerConfig } from "@kuma-ts/model";
 import type { ResourceStore } from "@kuma-ts/store";
-import { createApp } from "../app.js";
+import { createApp, createWatchHub } from "../app.js";
 import { createAuditLog } from "../auth/audit-log.js";
 import { createAuth } from "../auth/auth.js";
 import { embeddedGuiDir } from "../embedded-gui.js";
@@ -102,7 +102,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await authBootstrap.firstAttempt;
 
   const audit = createAuditLog({ ...config.apiServer.audit, logger });
-  const handler = createApp({ store, config, logger, metrics, auth, audit }).callback();
+  const watches = createWatchHub(store, config);
+  const handler = createApp({ store, config, logger, metrics, auth, audit, watches }).callback();
   // Responses not yet written, so that a drain can tell their keep-alive clients to go away.
   const unanswered = new Set<http.ServerResponse>();
   const api = createApiHttpServer(config.apiServer, (req, res) => {
@@ -159,6 +160,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
   } catch (error) {
     defaultMesh.stop();
+    await watches.close();
     authBootstrap.stop();
     api.close();
     secure?.close();
@@ -188,6 +190,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const drain = async (): Promise<void> => {
     draining = true;
     defaultMesh.stop();
+    // Open watches would hold the drain up to its timeout: end them first (their clients resume elsewhere).
+    const watchesClosed = watches.close();
     authBootstrap.stop();
     for (const res of unanswered) if (!res.headersSent) res.setHeader("Connection", "close");
     logger.info("draining: waiting for in-flight requests");
@@ -223,6 +227,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       diagnostics.closeAllConnections();
     });
     await audit.close();
+    await watchesClosed;
     if (ownsStore) await store.close();
     logger.info("kuma-cp stopped");
   };

@@ -13,8 +13,8 @@ export interface StoreBackend {
   start(): Promise<void>;
   /** Stops it (call in afterAll). */
   stop(): Promise<void>;
-  /** A new, empty store of its own. */
-  createStore(): ResourceStore;
+  /** A new, empty store of its own (`watchHistory`: the changes it retains per mesh). */
+  createStore(options?: { watchHistory?: number }): ResourceStore;
   /** Another store over the same data (a second replica); the memory engine shares the object itself. */
   peerOf(store: ResourceStore): ResourceStore;
   /** The environment that makes `kuma-cp run` use a new, empty store of this backend. */
@@ -27,7 +27,7 @@ export function memoryBackend(): StoreBackend {
     name: "memory",
     start: async () => {},
     stop: async () => {},
-    createStore: () => createMemoryStore(),
+    createStore: (options) => createMemoryStore(options),
     peerOf: (store) => store,
     env: () => ({ KUMA_STORE_TYPE: "memory" }),
   };
@@ -44,8 +44,8 @@ export function redisBackend(): StoreBackend {
     if (!redis) throw new Error("the Redis backend is not started: call start() in beforeAll");
     return redis.url;
   };
-  const open = (keyPrefix: string): ResourceStore => {
-    const store = createRedisStore({ url: url(), keyPrefix });
+  const open = (keyPrefix: string, options: { watchHistory?: number } = {}): ResourceStore => {
+    const store = createRedisStore({ url: url(), keyPrefix, ...options });
     prefixOf.set(store, keyPrefix);
     return store;
   };
@@ -58,7 +58,7 @@ export function redisBackend(): StoreBackend {
       await redis?.stop();
       redis = undefined;
     },
-    createStore: () => open(uniquePrefix()),
+    createStore: (options) => open(uniquePrefix(), options),
     peerOf: (store) => open(prefixOf.get(store) ?? uniquePrefix()),
     env: () => ({ KUMA_STORE_TYPE: "redis", KUMA_STORE_REDIS_URL: url(), KUMA_STORE_REDIS_KEY_PREFIX: uniquePrefix() }),
   };
