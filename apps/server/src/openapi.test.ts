@@ -147,7 +147,20 @@ describe("GET /openapi.json", () => {
       $ref: "#/components/schemas/Error",
     });
     const list = doc.paths["/meshes/{mesh}/dataplanes+insights"].get;
-    expect(list.parameters.map((p: Json) => p.name)).toEqual(["mesh", "tag", "size", "offset"]);
+    expect(list.parameters.map((p: Json) => p.name ?? p.$ref)).toEqual([
+      "mesh",
+      "tag",
+      "size",
+      "offset",
+      "watch",
+      "since",
+      "#/components/parameters/Last-Event-ID",
+    ]);
+    expect(list.responses["200"].headers["Kuma-Resume-Token"]).toEqual({
+      $ref: "#/components/headers/Kuma-Resume-Token",
+    });
+    const events = doc.paths["/meshes/{mesh}/events"].get;
+    expect(Object.keys(events.responses["200"].content)).toEqual(["text/event-stream"]);
     expect(list.parameters[1]).toMatchObject({
       in: "query",
       schema: { type: "array" },
