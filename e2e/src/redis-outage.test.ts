@@ -51,7 +51,12 @@ describe("three replicas when their redis-server goes away and comes back", () =
     redis = await startRedisServer({ args: ["--appendonly", "yes", "--appendfsync", "always"] });
     backend = standaloneBackend(redis);
     prefix = uniquePrefix("outage");
-    env = { ...backend.env(prefix), KUMA_STORE_REDIS_COMMAND_TIMEOUT: `${COMMAND_TIMEOUT_MS}ms` };
+    // The access log gives each 503 as the replica timed it (below).
+    env = {
+      ...backend.env(prefix),
+      KUMA_STORE_REDIS_COMMAND_TIMEOUT: `${COMMAND_TIMEOUT_MS}ms`,
+      KUMA_API_SERVER_ACCESS_LOG: "true",
+    };
     replicas = await startReplicas(3, env, "outage");
   });
 

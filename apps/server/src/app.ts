@@ -96,7 +96,7 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
   const app = new Koa<ApiState, ApiContext>();
   app.silent = true;
   app.on("error", (error: unknown) => logger.warn({ err: error }, "error outside the request pipeline"));
-  app.use(requestContext(logger, metrics));
+  app.use(requestContext(logger, metrics, config.apiServer.accessLog));
   app.use(audit.middleware);
   app.use(errorTranslation(logger));
   app.use(cors({ allowedDomains: config.apiServer.corsAllowedDomains, readOnly, methodsOf: routing.methodsOf }));

@@ -120,7 +120,7 @@ describe("kuma-cp run", () => {
   });
 
   it("writes JSON log lines with request ids", async () => {
-    const cli = await startCli(["run", "--log-level", "info"]);
+    const cli = await startCli(["run", "--log-level", "info"], { KUMA_API_SERVER_ACCESS_LOG: "true" });
     await fetch(`${cli.server.apiUrl}/meshes`, { headers: { "X-Request-Id": "trace-me" } });
     await cli.stop();
     const lines = cli.stdout().trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -21,9 +21,9 @@ describe("failures of the store", () => {
     server = undefined;
     logLines = [];
   });
-  const start = async (store: ResourceStore) => {
+  const start = async (store: ResourceStore, env: Record<string, string> = {}) => {
     const logger = pino({ level: "info" }, { write: (line: string) => logLines.push(JSON.parse(line) as Record<string, unknown>) });
-    server = await startServer({ config: testConfig(), store, logger });
+    server = await startServer({ config: testConfig(env), store, logger });
     return server;
   };
   const call = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
@@ -95,11 +95,19 @@ describe("failures of the store", () => {
     expect(answer.text).not.toContain("kuma:mesh:x");
   });
 
-  it("logs each request as a JSON line with its id, route template, status and duration, never a body", async () => {
-    await start(failingStore([], () => new Error()));
+  it("with apiServer.accessLog, logs each request as a JSON line with its id, route template, status and duration, never a body", async () => {
+    await start(failingStore([], () => new Error()), { KUMA_API_SERVER_ACCESS_LOG: "true" });
     await call("PUT", "/meshes/m1", JSON.stringify({ type: "Mesh", name: "m1", logging: { backends: [{ name: "s3cret-looking", file: { path: "/tmp/log" } }] } }));
     const line = logLines.find((l) => l.msg === "request" && l.method === "PUT");
     expect(line).toMatchObject({ route: "/meshes/{name}", path: "/meshes/m1", status: 201, reqId: expect.any(String), durationMs: expect.any(Number) });
     expect(JSON.stringify(logLines)).not.toContain("s3cret-looking");
+  });
+
+  it("logs no line per request by default, even at level info", async () => {
+    await start(failingStore([], () => new Error()));
+    expect((await call("PUT", "/meshes/m1", MESH)).status).toBe(201);
+    expect((await call("GET", "/meshes/m1")).status).toBe(200);
+    expect(logLines.map((line) => line.msg)).toContain("kuma-cp started");
+    expect(logLines.filter((line) => line.msg === "request")).toEqual([]);
   });
 });

@@ -84,7 +84,12 @@ async function run(
 
   const level: Level | "silent" = options.logLevel === "off" ? "silent" : options.logLevel;
   const logger = pino(
-    { level, base: { component: "kuma-cp" }, timestamp: pino.stdTimeFunctions.isoTime },
+    {
+      level,
+      base: { component: "kuma-cp" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: serializeError },
+    },
     deps.logDestination ?? { write: (line: string) => deps.stdout.write(line) },
   );
   let server: RunningServer;
@@ -106,3 +111,17 @@ async function run(
 
 const isFileError = (error: unknown): error is NodeJS.ErrnoException =>
   error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && "syscall" in error;
+
+/**
+ * pino's error serialiser, with `type` taken from the error's own `name`
+ * when it has one: the bundle minifies class names (`constructor.name` is
+ * `kh`), and the project's error classes name themselves
+ * (`readonly name = "StoreUnavailableError"`).
+ */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown;
+  if (error instanceof Error && Object.hasOwn(error, "name") && typeof serialized === "object" && serialized !== null) {
+    (serialized as { type: string }).type = error.name;
+  }
+  return serialized;
+}

@@ -1,4 +1,8 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import Koa from "koa";
 import { describe, expect, it } from "vitest";
+import type { ApiContext, ApiState } from "./context.js";
 import { admitsJson } from "./accept.js";
 import { ifMatchHolds, ifNoneMatchHolds, parseEntityTags } from "./entity-tags.js";
 import { originMatcher } from "./cors.js";
@@ -22,6 +26,53 @@ describe("the route table", () => {
     expect(routing.suggest("/mesh")).toBe("/meshes");
     expect(routing.suggest("/meshes/m/something")).toBeUndefined();
     expect(routing.suggest("/meshes//dataplanes+insights")).toBeUndefined();
+  });
+
+  it("dispatches templates of one shape, and of shapes alike but for their parameters' names, to their own handlers", async () => {
+    const seen = (label: string) => (ctx: ApiContext) => {
+      ctx.body = { label, params: { ...ctx.params }, route: ctx._matchedRouteName };
+    };
+    const dispatch = createRouting([
+      { template: "/", handlers: { GET: seen("index") } },
+      { template: "/meshes/{name}", handlers: { GET: seen("mesh"), PUT: seen("put mesh") } },
+      { template: "/zones/{zone}", handlers: { GET: seen("zone") } },
+      { template: "/meshes/{mesh}/dataplanes/{name}", handlers: { GET: seen("dataplane") } },
+      { template: "/meshes/{mesh}/health-checks/{name}", handlers: { DELETE: seen("delete health check") } },
+      { template: "/meshes/{mesh}/dataplanes+insights/{name}", handlers: { GET: seen("overview") } },
+    ]);
+    const app = new Koa<ApiState, ApiContext>();
+    app.use(dispatch.router.routes());
+    app.use((ctx) => {
+      ctx.status = 418;
+      ctx.body = { methods: dispatch.methodsOf(ctx.path) };
+    });
+    const server = http.createServer(app.callback());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const call = async (method: string, path: string) => {
+      const answer = await fetch(base + path, { method });
+      return { status: answer.status, body: (await answer.json()) as unknown };
+    };
+    try {
+      expect(await call("GET", "/")).toEqual({ status: 200, body: { label: "index", params: {}, route: "/" } });
+      expect((await call("PUT", "/meshes/m1")).body).toMatchObject({ label: "put mesh", params: { name: "m1" }, route: "/meshes/{name}" });
+      expect((await call("GET", "/zones/z%31")).body).toMatchObject({ label: "zone", params: { zone: "z1" }, route: "/zones/{zone}" });
+      expect((await call("GET", "/meshes/m/dataplanes/dp-1/")).body).toMatchObject({
+        label: "dataplane",
+        params: { mesh: "m", name: "dp-1" },
+        route: "/meshes/{mesh}/dataplanes/{name}",
+      });
+      expect((await call("GET", "/meshes/m/dataplanes+insights/dp-1")).body).toMatchObject({ label: "overview" });
+      expect((await call("DELETE", "/meshes/m/health-checks/h")).body).toMatchObject({ label: "delete health check" });
+      // A method the route lacks, though its shape has it, and literals the table does not know: on to the next middleware.
+      expect(await call("GET", "/meshes/m/health-checks/h")).toEqual({ status: 418, body: { methods: ["DELETE"] } });
+      expect(await call("DELETE", "/meshes/m/dataplanes/dp-1")).toEqual({ status: 418, body: { methods: ["GET", "HEAD"] } });
+      expect(await call("GET", "/meshes/m/Dataplanes/dp-1")).toEqual({ status: 418, body: { methods: [] } });
+      expect(await call("GET", "/meshes/m/data%70lanes/dp-1")).toEqual({ status: 418, body: { methods: [] } });
+      expect(await call("GET", "/meshes/m/dataplanes/dp-1/x")).toEqual({ status: 418, body: { methods: [] } });
+    } finally {
+      server.close();
+    }
   });
 
   it("measures edits", () => {

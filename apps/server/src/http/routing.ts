@@ -4,6 +4,7 @@
  * preflights) and the known path an unknown one is probably a typo of.
  */
 import Router from "@koa/router";
+import type { Middleware } from "koa";
 import type { RouteDocs } from "../openapi/route-docs.js";
 import type { ApiContext, ApiState, Handler } from "./context.js";
 
@@ -39,29 +40,96 @@ export interface Routing {
 
 const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "DELETE"] as const;
 
-/** `/meshes/{mesh}/dataplanes+insights` → `/meshes/:mesh/dataplanes\+insights` (path-to-regexp syntax). */
-function toRouterPath(template: string): string {
-  return template.replace(/\{(\w+)\}/g, ":$1").replace(/[+()[\]?!*]/g, "\\$&");
+/** A route of the table, compiled. */
+interface CompiledRoute {
+  readonly template: string;
+  readonly handlers: Readonly<Record<string, Handler | undefined>>;
+  /** The route's methods in canonical order. */
+  readonly methods: readonly string[];
 }
 
-/** Builds the router (case-sensitive, trailing slash ignored) and its introspection. */
+/**
+ * Routes whose templates have the same shape: as many segments, parameters
+ * at the same places with the same names. They share one router layer, whose
+ * pattern has a parameter for every segment (`/:_0/:mesh/:_2/:name`), and
+ * the route is then found by its literal segments in one map lookup.
+ */
+interface ShapeGroup {
+  /** The layer's path (path-to-regexp syntax). */
+  readonly path: string;
+  /** Indexes of the literal segments. */
+  readonly literals: readonly number[];
+  /** The literal segments joined by `/` → the route. */
+  readonly routes: Map<string, CompiledRoute>;
+}
+
+/** A template's segments: `{name}` is a parameter, anything else a literal. */
+const segmentsOf = (template: string): string[] => (template === "/" ? [] : template.split("/").slice(1));
+const isParameter = (segment: string): boolean => segment.startsWith("{") && segment.endsWith("}");
+
+/** The literal segments of `segments` at `literals`, as the key of a group's map. */
+function literalKey(segments: readonly string[], literals: readonly number[]): string {
+  if (literals.length === 1) return segments[literals[0]!]!;
+  let key = "";
+  for (let i = 0; i < literals.length; i++) key += (i === 0 ? "" : "/") + segments[literals[i]!]!;
+  return key;
+}
+
+/**
+ * Builds the router (case-sensitive, trailing slash ignored) and its introspection.
+ *
+ * The router tests every layer's pattern on every request and composes the
+ * matched layers into a chain, so the table is laid out as one layer per
+ * template shape (a handful for the API's dozens of templates) instead of one per
+ * template; the shape's handler then picks the route by its literal segments.
+ */
 export function createRouting(routes: readonly RouteDefinition[]): Routing {
   const router = new Router<ApiState, ApiContext>({ sensitive: true, strict: false });
+  const groups = new Map<string, ShapeGroup>();
   for (const route of routes) {
-    // One layer per path (not per method): the router tests every layer's pattern on every request.
-    const methods = (Object.keys(route.handlers) as RouteMethod[]).filter((method) => route.handlers[method]);
-    const handlers: Record<string, Handler | undefined> = { ...route.handlers, HEAD: route.handlers.GET };
-    const dispatch: Handler = (ctx) => handlers[ctx.method]!(ctx);
-    router.register(toRouterPath(route.template), methods, dispatch, { name: route.template });
+    const segments = segmentsOf(route.template);
+    const literals: number[] = [];
+    const path =
+      "/" +
+      segments
+        .map((segment, i) => {
+          if (isParameter(segment)) return `:${segment.slice(1, -1)}`;
+          literals.push(i);
+          return `:_${i}`;
+        })
+        .join("/");
+    let group = groups.get(path);
+    if (!group) {
+      group = { path, literals, routes: new Map() };
+      groups.set(path, group);
+    }
+    const key = literalKey(segments, literals);
+    if (group.routes.has(key)) throw new Error(`duplicate route ${route.template}`);
+    const defined = (Object.keys(route.handlers) as RouteMethod[]).filter((method) => route.handlers[method]);
+    group.routes.set(key, {
+      template: route.template,
+      handlers: { ...route.handlers, HEAD: route.handlers.GET },
+      methods: METHOD_ORDER.filter((method) => defined.includes(method === "HEAD" ? "GET" : method)),
+    });
+  }
+  for (const group of groups.values()) {
+    const methods = new Set<string>();
+    for (const route of group.routes.values()) for (const method of route.methods) methods.add(method);
+    router.register(group.path, [...methods], shapeHandler(group));
   }
   const templates = routes.map((route) => route.template.split("/").slice(1));
+  /** The route of a request path, as the router would pick it; undefined for an unknown path. */
+  const routeOf = (path: string): CompiledRoute | undefined => {
+    for (const layer of router.match(path, "GET").path) {
+      const group = typeof layer.path === "string" ? groups.get(layer.path) : undefined;
+      const route = group && group.routes.get(literalKey(layer.captures(path), group.literals));
+      if (route) return route;
+    }
+    return undefined;
+  };
   return {
     router,
-    methodsOf(path) {
-      const methods = new Set<string>();
-      for (const layer of router.match(path, "GET").path) for (const method of layer.methods) methods.add(method);
-      return METHOD_ORDER.filter((method) => methods.has(method));
-    },
+    methodsOf: (path) => [...(routeOf(path)?.methods ?? [])],
     suggest(path) {
       const segments = path.replace(/\/$/, "").split("/").slice(1);
       let best: { path: string; distance: number } | undefined;
@@ -73,6 +141,23 @@ export function createRouting(routes: readonly RouteDefinition[]): Routing {
       }
       return best?.path;
     },
+  };
+}
+
+/**
+ * The handler of a shape's layer: the route named by the literal segments
+ * (raw, as the request wrote them: the router's captures) and its handler
+ * for the method; on to the next middleware (404, 405) when there is none.
+ */
+function shapeHandler(group: ShapeGroup): Middleware<ApiState, ApiContext> {
+  const { literals, routes } = group;
+  return (ctx, next) => {
+    const route = routes.get(literalKey(ctx.captures ?? [], literals));
+    const handler = route?.handlers[ctx.method];
+    if (!handler) return next();
+    // The `route` label of logs and metrics.
+    ctx._matchedRouteName = route!.template;
+    return handler(ctx);
   };
 }
 

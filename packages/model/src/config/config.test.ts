@@ -40,6 +40,7 @@ describe("the server configuration", () => {
       readOnly: false,
       corsAllowedDomains: [".*"],
       maxRequestBodyBytes: 1048576,
+      accessLog: false,
     });
     expect(config.diagnostics.port).toBe(5680);
     expect(config.store.type).toBe("memory");

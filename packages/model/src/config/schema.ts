@@ -198,6 +198,10 @@ const ApiServer = Section({
   drainTimeout: DurationSetting("30s", {
     description: "on SIGTERM/SIGINT, in-flight requests get this long to finish",
   }),
+  accessLog: BooleanSetting(false, {
+    description:
+      "log one line per request at level info (id, method, route, path, status, duration; never a body): about 11 µs of CPU per request, a tenth of a GET's",
+  }),
   watch: Section({
     heartbeatInterval: DurationSetting("15s", {
       description: "period of the comment line (`: keep-alive`) sent on every open watch",
