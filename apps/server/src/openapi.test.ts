@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiRoutes } from "./app.js";
 import { buildOpenApiDocument } from "./openapi/document.js";
 import { startApi, testConfig, type TestApi } from "./test-support/api.js";
+import { OpenApiContract } from "./test-support/openapi-contract.js";
 import { memoryBackend } from "./test-support/store-backends.js";
 import { serverVersion } from "./version.js";
 
@@ -122,17 +123,30 @@ describe("GET /openapi.json", () => {
       "#/components/parameters/If-None-Match",
     ]);
     expect(item.get.responses["200"].headers.ETag).toEqual({ $ref: "#/components/headers/ETag" });
-    expect(Object.keys(item.get.responses)).toEqual(["200", "304", "404", "406", "500", "503"]);
+    expect(Object.keys(item.get.responses)).toEqual([
+      "200",
+      "304",
+      "401",
+      "403",
+      "404",
+      "406",
+      "429",
+      "500",
+      "503",
+    ]);
     expect(Object.keys(item.put.responses)).toEqual([
       "200",
       "201",
       "400",
+      "401",
+      "403",
       "405",
       "406",
       "409",
       "412",
       "413",
       "415",
+      "429",
       "500",
       "503",
     ]);
@@ -222,5 +236,69 @@ describe("GET /openapi.json", () => {
       schemas.HealthCheckInput.properties.conf.properties.activeChecks.properties.interval.pattern,
     ).toBeUndefined();
     expect(doc.info.description).toContain("64-bit");
+  });
+
+  it("the contract test catches an answer that drifted from the document", () => {
+    const contract = new OpenApiContract(doc);
+    const json = new Headers({ "content-type": "application/json; charset=utf-8" });
+    const exchange = (
+      method: string,
+      path: string,
+      status: number,
+      body: unknown,
+      headers = json,
+    ) => ({
+      method,
+      url: `http://127.0.0.1:5681${path}`,
+      status,
+      headers,
+      text: body === undefined ? "" : JSON.stringify(body),
+    });
+    const mesh = { type: "Mesh", name: "m1", creationTime: "2026-01-01T00:00:00Z" };
+    const etag = new Headers({ "content-type": "application/json", etag: '"1"' });
+    expect(contract.check(exchange("GET", "/meshes/m1", 200, mesh, etag))).toEqual([]);
+    expect(contract.check(exchange("GET", "/meshes/m1/", 200, mesh, etag))).toEqual([]);
+    expect(
+      contract.check(exchange("GET", "/meshes", 200, { total: 1, items: [mesh], next: null })),
+    ).toEqual([]);
+    expect(
+      contract.check(
+        exchange("GET", "/nope", 404, { title: "Not found", details: "no such API path" }),
+      ),
+    ).toEqual([]);
+    expect(
+      contract.check(
+        exchange(
+          "POST",
+          "/meshes",
+          405,
+          { title: "Method not allowed", details: "x" },
+          new Headers({ "content-type": "application/json", allow: "GET, HEAD, OPTIONS" }),
+        ),
+      ),
+    ).toEqual([]);
+    // An unknown field, a counter written as a number, a list without `next`, an undocumented status, an undocumented header.
+    expect(
+      contract.check(exchange("GET", "/meshes/m1", 200, { ...mesh, colour: "red" }, etag))[0],
+    ).toMatch(/does not match/);
+    const insight = {
+      type: "DataplaneInsight",
+      mesh: "m1",
+      name: "dp",
+      subscriptions: [{ status: { total: { responsesSent: 3 } } }],
+    };
+    expect(
+      contract.check(exchange("GET", "/meshes/m1/dataplane-insights/dp", 200, insight, etag))[0],
+    ).toMatch(/responsesSent must be string/);
+    expect(contract.check(exchange("GET", "/meshes", 200, { total: 0, items: [] }))[0]).toMatch(
+      /next/,
+    );
+    expect(
+      contract.check(exchange("GET", "/meshes/m1", 418, { title: "t", details: "d" }))[0],
+    ).toMatch(/status 418 is not documented/);
+    expect(contract.check(exchange("DELETE", "/meshes/m1", 200, {}, etag))[0]).toMatch(
+      /ETag header is not documented/,
+    );
+    expect(contract.check(exchange("GET", "/nope", 200, {}))[0]).toMatch(/must answer 404/);
   });
 });

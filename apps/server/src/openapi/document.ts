@@ -102,7 +102,8 @@ export function buildOpenApiDocument(
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     servers: [{ url: "/", description: "the control plane that serves this document" }],
-    security: [],
+    // Anonymous callers are allowed (and get what the access rules grant them); a bearer token identifies a user.
+    security: [{}, { bearerToken: [] }],
     tags: [...usedTags].map((name) => ({
       name,
       description: TAG_DESCRIPTIONS[name] ?? `${name}.`,
@@ -159,6 +160,14 @@ class Components {
     const pick = <K extends string>(all: Record<K, JsonSchema>, used: Set<K>) =>
       Object.fromEntries(Object.entries(all).filter(([name]) => used.has(name as K)));
     return {
+      securitySchemes: {
+        bearerToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "A user token (`POST /tokens/user`); from localhost, no token is needed to act as admin.",
+        },
+      },
       schemas,
       ...(this.headers.size > 0 ? { headers: pick(RESPONSE_HEADERS, this.headers) } : {}),
       ...(this.parameters.size > 0 ? { parameters: pick(REQUEST_HEADERS, this.parameters) } : {}),
@@ -219,7 +228,10 @@ const REQUEST_HEADERS: Record<RequestHeaderName, JsonSchema> = {
 
 /** Errors any operation may answer. */
 const COMMON_ERRORS: Record<number, string> = {
+  401: "The bearer token is malformed, expired, revoked or signed by an unknown key.",
+  403: "The caller's users and groups are not allowed this operation (`apiServer.authz`).",
   406: "The `Accept` header admits no JSON.",
+  429: "Too many requests from this caller (`apiServer.rateLimit`); `Retry-After` says when to retry.",
   500: "An unexpected failure (the cause is logged, never sent).",
   503: "The store cannot be reached.",
 };

@@ -56,6 +56,9 @@ export async function readAnswer(response: Response): Promise<Answer> {
   return { status: response.status, headers: response.headers, text, json };
 }
 
+/** The origins of the servers startApi started: the contract test checks every answer they give (contract-setup.ts). */
+export const testApiOrigins = new Set<string>();
+
 /** Starts a server over a new store of `backend` (or over `options.store`). */
 export async function startApi(
   backend: StoreBackend,
@@ -64,6 +67,7 @@ export async function startApi(
   const store = options.store ?? backend.createStore();
   const server = await startServer({ config: testConfig(options.env), store });
   const url = server.apiUrl;
+  testApiOrigins.add(new URL(url).origin);
   const request: TestApi["request"] = async (method, path, init = {}) =>
     readAnswer(await fetch(url + path, { method, headers: init.headers, body: init.body }));
   return {

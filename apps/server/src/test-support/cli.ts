@@ -1,6 +1,7 @@
 /** Running `kuma-cp` in-process through runCli, as main.ts does, with captured output. */
 import { runCli } from "../cli/run-cli.js";
 import type { RunningServer } from "../server/start-server.js";
+import { testApiOrigins } from "./api.js";
 
 /** A finished run: its exit status and output. */
 export interface CliResult {
@@ -57,7 +58,8 @@ export function startCli(argv: string[], env: Record<string, string> = {}): Prom
       stdout: stdout.stream,
       stderr: stderr.stream,
       stopSignal: stop.signal,
-      onStarted: (server) =>
+      onStarted: (server) => {
+        testApiOrigins.add(new URL(server.apiUrl).origin);
         resolve({
           server,
           stdout: stdout.text,
@@ -65,7 +67,8 @@ export function startCli(argv: string[], env: Record<string, string> = {}): Prom
             stop.abort("SIGTERM");
             return finished;
           },
-        }),
+        });
+      },
     });
     finished.then(
       (status) => reject(new Error(`kuma-cp exited with ${status} before listening: ${stderr.text()}`)),
