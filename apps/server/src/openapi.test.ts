@@ -173,6 +173,10 @@ describe("GET /openapi.json", () => {
     expect(list.responses["200"].headers["Kuma-Resume-Token"]).toEqual({
       $ref: "#/components/headers/Kuma-Resume-Token",
     });
+    expect(Object.keys(list.responses["200"].content)).toEqual([
+      "application/json",
+      "text/event-stream",
+    ]);
     const events = doc.paths["/meshes/{mesh}/events"].get;
     expect(Object.keys(events.responses["200"].content)).toEqual(["text/event-stream"]);
     expect(list.parameters[1]).toMatchObject({

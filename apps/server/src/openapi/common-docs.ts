@@ -57,3 +57,6 @@ export const listAnswer = (list: NamedSchema, what: string): ResponseDocs => ({
   description: `${what}, sorted by name; \`total\` counts every match, \`next\` is the absolute URL of the following page or null.`,
   body: list,
 });
+
+/** The other answer of a watchable list: with `watch`, a stream of Server-Sent Events (watch.md §2). */
+export const watchStream = { mediaType: "text/event-stream" } as const;

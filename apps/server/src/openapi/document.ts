@@ -165,7 +165,8 @@ class Components {
           type: "http",
           scheme: "bearer",
           bearerFormat: "JWT",
-          description: "A user token (`POST /tokens/user`); from localhost, no token is needed to act as admin.",
+          description:
+            "A user token (`POST /tokens/user`); from localhost, no token is needed to act as admin.",
         },
       },
       schemas,
@@ -290,12 +291,18 @@ function response(docs: ResponseDocs, components: Components): JsonSchema {
   const headers = docs.headers?.length
     ? { headers: Object.fromEntries(docs.headers.map((name) => [name, components.header(name)])) }
     : {};
-  const content =
+  const content: { content?: JsonSchema } =
     docs.body !== undefined
       ? { content: { [docs.mediaType ?? JSON_TYPE]: { schema: components.body(docs.body) } } }
       : docs.mediaType
         ? { content: { [docs.mediaType]: { schema: { type: "string" } } } }
         : {};
+  for (const other of docs.alsoContent ?? []) {
+    const media = (content.content ??= {});
+    media[other.mediaType] = {
+      schema: other.body ? components.body(other.body) : { type: "string" },
+    };
+  }
   return { description: docs.description, ...headers, ...content };
 }
 

@@ -29,7 +29,16 @@ export const PROTO_DURATION_PATTERN = "^-?(0|[1-9][0-9]*)(\\.([0-9]{3}|[0-9]{6}|
 
 const NUMERIC_STRING = "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$";
 
-const DROPPED = new Set(["$id", "wire", "configKind", "secret", "oneofs", "env", "yamlOnly", "allowZero"]);
+const DROPPED = new Set([
+  "$id",
+  "wire",
+  "configKind",
+  "secret",
+  "oneofs",
+  "env",
+  "yamlOnly",
+  "allowZero",
+]);
 const SCHEMA_MAPS = ["properties", "patternProperties", "$defs"];
 const SCHEMA_LISTS = ["anyOf", "oneOf", "allOf", "prefixItems"];
 const SCHEMA_VALUES = [

@@ -46,6 +46,8 @@ export interface ResponseDocs {
   /** Another media type than JSON, e.g. `text/event-stream` or `text/plain`. */
   readonly mediaType?: string;
   readonly headers?: readonly ResponseHeaderName[];
+  /** Other media types the same status may answer (`text/event-stream` of a watch), each with its body or a plain string. */
+  readonly alsoContent?: readonly { readonly mediaType: string; readonly body?: BodySchema }[];
 }
 
 /** One method of a route. */

@@ -19,7 +19,7 @@ import { checkAccept } from "../http/accept.js";
 import { notFound, Title } from "../http/api-error.js";
 import type { ApiContext } from "../http/context.js";
 import type { RouteDefinition } from "../http/routing.js";
-import { badPage, badWatch, errorResponse, listAnswer, listOf, pageQuery, watchQuery } from "../openapi/common-docs.js";
+import { badPage, badWatch, errorResponse, listAnswer, listOf, pageQuery, watchQuery, watchStream } from "../openapi/common-docs.js";
 import { nextPageUrl, parsePageRequest } from "./paging.js";
 import { writeList, writeResource } from "./respond.js";
 import { couldExist } from "./url-names.js";
@@ -82,6 +82,7 @@ export function overviewRoutes(store: ResourceStore, authorizer: Authorizer, wat
             200: {
               ...listAnswer(listOf("DataplaneOverview", DataplaneOverview), "The dataplane overviews"),
               headers: ["Kuma-Resume-Token"],
+              alsoContent: [watchStream],
             },
             400: { ...badPage, description: badPage.description + badWatch },
                 },

@@ -17,6 +17,7 @@ import {
   listOf,
   pageQuery,
   watchQuery,
+  watchStream,
 } from "../openapi/common-docs.js";
 import type { OperationDocs, RouteDocs } from "../openapi/route-docs.js";
 import type { Authorizer } from "../auth/authorizer.js";
@@ -77,6 +78,7 @@ function listDocs(type: AnyResourceType): OperationDocs {
       200: {
         ...listAnswer(listOf(type.name, type.schema), `The ${type.pluralName}`),
         headers: ["Kuma-Resume-Token"],
+        alsoContent: [watchStream],
       },
       400: { ...badPage, description: badPage.description + badWatch },
     },

@@ -74,7 +74,7 @@ export class OpenApiContract {
       .split("/")
       .map((segment) => {
         try {
-          return decodeURIComponent(segment);
+          return decodeURIComponent(segment).replaceAll("/", "%2F");
         } catch {
           return segment;
         }
