@@ -126,6 +126,16 @@ export class BenchContext {
     );
   }
 
+  /** Another of our servers on the store of `name` (the same data), with extra settings. */
+  oursWith(name: OursName, label: string, env: Record<string, string>): Promise<ServerProcess> {
+    return this.once(`ours-${name}-${label}`, async () =>
+      this.track(
+        `ours-${name}-${label}`,
+        await startOurs(`ours (${name}, ${label})`, { ...(await this.storeEnv(name)), ...env }, this.oursNodeFlags),
+      ),
+    );
+  }
+
   /** Three of our servers on the run's Redis, as replicas of one control plane (the first is `ours("redis")`). */
   redisReplicas(): Promise<ServerProcess[]> {
     return Promise.all(REDIS_REPLICAS.map((name) => this.ours(name)));

@@ -6,7 +6,7 @@
  *   node dist/run.js [--smoke] [--only=<id prefix>,...] [--profile] [--strict]
  *
  *   --smoke    tiny data, sub-second rounds, no thresholds (also BENCH_SMOKE=1)
- *   --only     only the benchmarks whose id starts with one of these (get, put/redis, contested-put, page, list-all, inspect, rss, cli, startup, gui)
+ *   --only     only the benchmarks whose id starts with one of these (get, put/redis, contested-put, page, list-all, inspect, rss, cli, startup, gui, auth, ratelimit)
  *   --profile  run our servers with --cpu-prof; profiles go to bench/results/profiles/
  *   --strict   exit 1 when a target is missed
  */
@@ -19,6 +19,7 @@ import type { Benchmark } from "./benchmark.js";
 import type { Row } from "./compare.js";
 import { BenchContext } from "./context.js";
 import { FULL, SMOKE } from "./settings.js";
+import { authBenchmarks } from "./suites/auth.js";
 import { contestedWriteBenchmarks } from "./suites/contested-writes.js";
 import { guiBenchmarks } from "./suites/gui.js";
 import { httpBenchmarks } from "./suites/http-load.js";
@@ -51,6 +52,7 @@ const benchmarks: Benchmark[] = [
   ...inspectionBenchmarks,
   ...processBenchmarks,
   ...guiBenchmarks,
+  ...authBenchmarks,
 ].filter(
   (benchmark) => !only || only.some((prefix) => benchmark.id.startsWith(prefix)),
 );
