@@ -3,11 +3,13 @@
  * its `apiUrl` (same origin: `/api`), the sources, live updates and the
  * connection state, rewrites a Kuma 0.4 `#/` bookmark, then mounts.
  */
-import { createClient } from "@kuma-ts/client";
+import { ApiError, createClient } from "@kuma-ts/client";
 import { createApp, ref } from "vue";
 import App from "./App.vue";
 import { APP_CONTEXT, type AppContext } from "./app-context.js";
+import { createAuthSession } from "./api/auth-session.js";
 import { loadGuiConfig } from "./api/gui-config.js";
+import { AUTH } from "./auth.js";
 import { createClientChangeFeed } from "./data/change-feed.js";
 import { createConnection } from "./data/connection.js";
 import { createLimiter } from "./data/limiter.js";
@@ -28,7 +30,11 @@ if (legacy) window.history.replaceState(null, "", legacy);
 
 const theme = createTheme();
 const guiConfig = await loadGuiConfig();
-const client = createClient({ baseUrl: new URL(guiConfig.apiUrl, window.location.href).href });
+const auth = createAuthSession();
+const client = createClient({
+  baseUrl: new URL(guiConfig.apiUrl, window.location.href).href,
+  fetch: auth.wrap((input, init) => globalThis.fetch(input, init)),
+});
 const index = ref<AppContext["index"]["value"]>();
 const readOnly = ref(false);
 const now = ref(Date.now());
@@ -40,9 +46,14 @@ const connection = createConnection({
     index.value = await client.index();
     // Read-only is read once: it only changes with a restart of the control plane.
     if (!configRead) {
-      const config = await client.config();
+      try {
+        const config = await client.config();
+        readOnly.value = (config.apiServer as { readOnly?: unknown } | undefined)?.readOnly === true;
+      } catch (error) {
+        // /config may be closed to this caller (access.static.controlPlaneMetadata): a write then tells.
+        if (!(error instanceof ApiError && (error.status === 401 || error.status === 403))) throw error;
+      }
       configRead = true;
-      readOnly.value = (config.apiServer as { readOnly?: unknown } | undefined)?.readOnly === true;
     }
   },
   onRecovered: () => {
@@ -76,6 +87,13 @@ void connection.retryNow();
 createApp(App)
   .provide(APP_CONTEXT, context)
   .provide(THEME, theme)
+  .provide(AUTH, {
+    ...auth,
+    onChanged: () => {
+      configRead = false;
+      for (const source of sources.active()) void source.refresh();
+    },
+  })
   .directive("flash", vFlash)
   .use(createGuiRouter())
   .mount("#app");

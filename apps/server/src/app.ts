@@ -119,7 +119,10 @@ function authenticated(auth: Auth, rateLimiter: RateLimiter | undefined, routes:
       if (rateLimiter && error instanceof ApiError && error.status === 401) await rateLimiter.chargeFailure(ctx);
       throw error;
     }
-    await rateLimiter?.limit(ctx);
+    if (rateLimiter) {
+      await rateLimiter.limit(ctx);
+      ctx.state.admitWatch = () => rateLimiter.admitWatch(ctx);
+    }
   };
   return routes.map((route) => ({
     ...route,

@@ -32,6 +32,8 @@ export interface GuiControlPlaneOptions {
   readonly readOnly?: boolean;
   /** Create the `default` mesh at start-up (off by default: tests seed what they need). */
   readonly defaultMesh?: boolean;
+  /** `access.static.resources.rules` (the default lets everyone do everything). */
+  readonly accessRules?: ServerConfig["access"]["static"]["resources"]["rules"];
 }
 
 export async function startGuiControlPlane(
@@ -45,6 +47,14 @@ export async function startGuiControlPlane(
     apiServer: { ...defaults.apiServer, port, interface: "127.0.0.1", readOnly },
     diagnostics: { ...defaults.diagnostics, port: 0, interface: "127.0.0.1" },
     guiServer: { port: 0 }, // the GUI server below serves this package's build
+    ...(options.accessRules
+      ? {
+          access: {
+            ...defaults.access,
+            static: { ...defaults.access.static, resources: { rules: options.accessRules } },
+          },
+        }
+      : {}),
   });
   let api: RunningServer | undefined = await startServer({
     config: configOf(0, options.readOnly ?? false),

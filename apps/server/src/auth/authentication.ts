@@ -55,6 +55,7 @@ export function createAuthenticator(options: AuthenticatorOptions): (ctx: ApiCon
       state.authMethod = "token";
       state.tokenId = verified.id;
       state.token = verified;
+      state.stillAuthenticated = () => tokens.stillValid(verified);
     } catch (error) {
       if (!(error instanceof TokenRejectedError)) throw error;
       state.denyReason = error.reason;

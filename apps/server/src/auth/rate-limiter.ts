@@ -22,6 +22,11 @@ export interface RateLimiter {
   limit(ctx: ApiContext): Promise<void>;
   /** Charges a failed authentication to the caller's address; throws 429 when that budget is spent. */
   chargeFailure(ctx: ApiContext): Promise<void>;
+  /**
+   * Counts an opening watch of the caller in (per replica); throws 429 when
+   * `maxWatchesPerClient` are open already. Returns the release.
+   */
+  admitWatch(ctx: ApiContext): () => void;
 }
 
 /** 429 with `Retry-After` (auth.md §7). */
@@ -46,6 +51,7 @@ export function createRateLimiter(options: {
   const exempt = new Set(config.exemptGroups);
   const trusted = blockListOf(config.trustedProxies);
   let lastWarning = -Infinity;
+  const openWatches = new Map<string, number>();
 
   const addressOf = (ctx: ApiContext): string => clientAddress(ctx, trusted);
   const charge = async (ctx: ApiContext, key: string): Promise<void> => {
@@ -66,11 +72,28 @@ export function createRateLimiter(options: {
     ctx.set("RateLimit-Remaining", String(take.remaining));
     if (!take.allowed) throw tooManyRequests(ctx, take.retryAfterMs);
   };
+  const isExempt = (ctx: ApiContext): boolean => ctx.state.user?.groups.some((group) => exempt.has(group)) ?? false;
+  const keyOf = (ctx: ApiContext): string =>
+    ctx.state.authMethod === "token" && ctx.state.user ? `user:${ctx.state.user.name}` : `ip:${addressOf(ctx)}`;
   return {
     async limit(ctx) {
-      const user = ctx.state.user;
-      if (user?.groups.some((group) => exempt.has(group))) return;
-      await charge(ctx, ctx.state.authMethod === "token" && user ? `user:${user.name}` : `ip:${addressOf(ctx)}`);
+      if (isExempt(ctx)) return;
+      await charge(ctx, keyOf(ctx));
+    },
+    admitWatch(ctx) {
+      if (isExempt(ctx)) return () => {};
+      const key = keyOf(ctx);
+      const open = openWatches.get(key) ?? 0;
+      if (open >= config.maxWatchesPerClient) throw tooManyRequests(ctx, 1000);
+      openWatches.set(key, open + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const left = (openWatches.get(key) ?? 1) - 1;
+        if (left <= 0) openWatches.delete(key);
+        else openWatches.set(key, left);
+      };
     },
     chargeFailure: (ctx) => charge(ctx, `ip:${addressOf(ctx)}`),
   };

@@ -16,6 +16,10 @@ export interface ApiState {
   tokenId?: string | null;
   /** The caller's verified token, for streams that must end when it does. */
   token?: VerifiedToken;
+  /** For a token user: whether the token is still valid now (expiry, key, revocation), for open streams. */
+  stillAuthenticated?: () => Promise<boolean>;
+  /** With rate limits on: counts an opening watch stream in (429 beyond the caller's limit); returns its release. */
+  admitWatch?: () => () => void;
   /** Why the request was refused (401 cause category or 403 details), for the audit log. */
   denyReason?: string;
   /** The resource verb the request was checked for (auth.md §6), for the audit log. */

@@ -163,15 +163,17 @@ function listHandler(
     ctx.state.operation = Title.retrieveList;
     const { mesh } = ctx.params;
     // `GET /meshes` is never refused: it lists the meshes the caller may list or get (auth.md §6).
+    // A watch needs `watch` (auth.md §9); a cross-mesh one is filtered to the meshes the caller may watch.
+    const watching = isWatchRequest(ctx.query);
     let visible: ((resource: { readonly name: string }) => boolean) | undefined;
     if (mesh === undefined) {
-      ctx.state.access = { verb: "list", type: type.name, mesh: null, name: null };
-      const meshes = authorizer.meshFilter(ctx, ["list", "get"], type.name);
+      ctx.state.access = { verb: watching ? "watch" : "list", type: type.name, mesh: null, name: null };
+      const meshes = authorizer.meshFilter(ctx, watching ? ["watch"] : ["list", "get"], type.name);
       if (meshes) visible = (resource) => meshes(resource.name);
     } else {
-      authorizer.require(ctx, "list", type.name, mesh);
+      authorizer.require(ctx, watching ? "watch" : "list", type.name, mesh);
     }
-    if (isWatchRequest(ctx.query)) {
+    if (watching) {
       const token = checkWatchRequest(ctx, mesh);
       return serveWatch(ctx, watches, collectionView(store, type, mesh, visible), token);
     }

@@ -51,7 +51,7 @@ export function eventsRoutes(store: ResourceStore, authorizer: Authorizer, watch
             400: errorResponse(
               "An unknown `type` (cause `type`), a `since` that is no resume token (cause `since`: `invalid resume token`), paging parameters, or an invalid mesh name.",
             ),
-            403: errorResponse("The caller may not list the named types in this mesh."),
+            403: errorResponse("The caller may not watch the named types in this mesh (or any type, none named)."),
           },
         },
       },
@@ -72,12 +72,12 @@ export function eventsRoutes(store: ResourceStore, authorizer: Authorizer, watch
             }));
             throw new ApiError(400, Title.retrieveList, "Bad Request", causes);
           }
-          // Only what the caller may list: every named type, or (none named) the types it may list here.
-          for (const type of named) authorizer.require(ctx, "list", type, mesh);
+          // Only what the caller may watch: every named type, or (none named) the types it may watch here.
+          for (const type of named) authorizer.require(ctx, "watch", type, mesh);
           let types: Set<string> | undefined = named.length === 0 ? undefined : new Set(named);
           if (!types) {
-            const allowed = [...MESH_TYPES].filter((type) => authorizer.can(ctx, "list", type, mesh));
-            if (allowed.length === 0) authorizer.require(ctx, "list", MeshType.name, mesh);
+            const allowed = [...MESH_TYPES].filter((type) => authorizer.can(ctx, "watch", type, mesh));
+            if (allowed.length === 0) authorizer.require(ctx, "watch", MeshType.name, mesh);
             if (allowed.length < MESH_TYPES.size) types = new Set(allowed);
           }
           await serveWatch(ctx, watches, meshEventsView(store, mesh, types), token);

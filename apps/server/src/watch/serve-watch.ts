@@ -58,6 +58,7 @@ class Watcher implements Subscriber {
   /** After a snapshot: the versions it showed, so that changes it already showed are not sent again. */
   private shown: { versions: Map<string, string>; until: string } | undefined;
   private ended = false;
+  private readonly endListeners: (() => void)[] = [];
 
   constructor(
     private readonly hub: WatchHub,
@@ -83,6 +84,13 @@ class Watcher implements Subscriber {
     this.ended = true;
     this.stream?.end();
     this.hub.release(this);
+    for (const listener of this.endListeners.splice(0)) listener();
+  }
+
+  /** Calls `listener` once the watch ends. */
+  onEnd(listener: () => void): void {
+    if (this.ended) listener();
+    else this.endListeners.push(listener);
   }
 
   /** The stream is open: what is written from now on goes to `stream`. */
@@ -155,10 +163,52 @@ class Watcher implements Subscriber {
   }
 }
 
+/** How often an open stream of a token user checks that its token is still valid (revocation, deleted key). */
+export const TOKEN_RECHECK_MS = 2000;
+/** setTimeout's longest delay; a later expiry is left to the periodic check. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A token user's stream ends when the token expires, and within
+ * TOKEN_RECHECK_MS (plus the ≤ 1 s caches) of its revocation or of the
+ * deletion of its signing key (auth.md §9); the client reconnects with a
+ * fresh token.
+ */
+function endWithToken(ctx: ApiContext, watcher: Watcher): void {
+  const token = ctx.state.token;
+  const stillAuthenticated = ctx.state.stillAuthenticated;
+  if (!token || !stillAuthenticated) return;
+  const untilExpiry = token.expiresAt - Date.now();
+  const expiry = untilExpiry < MAX_TIMER_MS ? setTimeout(() => watcher.end(), Math.max(0, untilExpiry)) : undefined;
+  const recheck = setInterval(() => {
+    void stillAuthenticated().then(
+      (valid) => {
+        if (!valid) watcher.end();
+      },
+      () => undefined, // the store is unreachable: the stream's own failure handling applies
+    );
+  }, TOKEN_RECHECK_MS);
+  expiry?.unref();
+  recheck.unref();
+  watcher.onEnd(() => {
+    clearTimeout(expiry);
+    clearInterval(recheck);
+  });
+}
+
 /** Serves a watch of `view` (the request's parameters already checked by checkWatchRequest). */
 export async function serveWatch(ctx: ApiContext, hub: WatchHub, view: WatchView, token: string | undefined): Promise<void> {
   const watcher = new Watcher(hub, view);
-  hub.admit(watcher);
+  // Rate limits (auth.md §8): at most maxWatchesPerClient open per caller; 429 before the stream starts.
+  const releaseSlot = ctx.state.admitWatch?.();
+  try {
+    hub.admit(watcher);
+  } catch (error) {
+    releaseSlot?.();
+    throw error;
+  }
+  if (releaseSlot) watcher.onEnd(releaseSlot);
+  endWithToken(ctx, watcher);
   try {
     await hub.follow(view.mesh, watcher);
     let reset: string | undefined;
