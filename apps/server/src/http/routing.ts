@@ -19,7 +19,11 @@ export type RouteMethod = "GET" | "POST" | "PUT" | "DELETE";
  * with the model's TypeBox schemas; see openapi/route-docs.ts and the routes
  * of routes/*.ts for examples). `GET /openapi.json` is built from this table:
  * a method without docs is left out of the document (the server still
- * starts) and fails openapi.test.ts, which names it.
+ * starts) and fails openapi.test.ts, which names it. Every answer the
+ * server's tests receive is checked against the document
+ * (test-support/contract-setup.ts), so an undocumented status or body shape
+ * fails the test that saw it. Then regenerate the client's generated types:
+ * `UPDATE_OPENAPI_TYPES=1 pnpm exec vitest run openapi-types` in packages/client.
  */
 export interface RouteDefinition {
   /** The documented template, also the `route` label of logs and metrics: `/meshes/{mesh}/dataplanes/{name}`. */
