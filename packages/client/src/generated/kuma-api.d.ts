@@ -9598,7 +9598,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller may not list the named types in this mesh. */
+            /** @description The caller may not watch the named types in this mesh (or any type, none named). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9686,7 +9686,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The caller may not list the named types in this mesh. */
+            /** @description The caller may not watch the named types in this mesh (or any type, none named). */
             403: {
                 headers: {
                     [name: string]: unknown;
