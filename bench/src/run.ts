@@ -6,7 +6,7 @@
  *   node dist/run.js [--smoke] [--only=<id prefix>,...] [--profile] [--strict]
  *
  *   --smoke    tiny data, sub-second rounds, no thresholds (also BENCH_SMOKE=1)
- *   --only     only the benchmarks whose id starts with one of these (get, put/redis, contested-put, page, list-all, inspect, rss, cli, startup, gui, auth, ratelimit)
+ *   --only     only the benchmarks whose id starts with one of these (get, put/redis, contested-put, page, list-all, inspect, rss, cli, startup, gui, auth, ratelimit, watch)
  *   --profile  run our servers with --cpu-prof; profiles go to bench/results/profiles/
  *   --strict   exit 1 when a target is missed
  */
@@ -25,6 +25,7 @@ import { guiBenchmarks } from "./suites/gui.js";
 import { httpBenchmarks } from "./suites/http-load.js";
 import { inspectionBenchmarks } from "./suites/inspection.js";
 import { processBenchmarks } from "./suites/processes.js";
+import { watchBenchmarks } from "./suites/watch.js";
 import { formatCpuTable, formatTable } from "./table.js";
 
 /** How many times a benchmark is run when servers die under it. */
@@ -53,6 +54,7 @@ const benchmarks: Benchmark[] = [
   ...processBenchmarks,
   ...guiBenchmarks,
   ...authBenchmarks,
+  ...watchBenchmarks,
 ].filter(
   (benchmark) => !only || only.some((prefix) => benchmark.id.startsWith(prefix)),
 );

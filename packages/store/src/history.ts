@@ -49,13 +49,23 @@ export function formatResumeToken(store: string, history: string, position: stri
 
 /**
  * Orders two tokens of the same history (negative: `a` is earlier). The
- * order of tokens of different histories means nothing.
+ * order of tokens of different histories means nothing. Cheap: watchers
+ * compare every change they are handed.
  */
 export function compareResumeTokens(a: string, b: string): number {
-  const [a1, a2] = parseResumeToken(a).position;
-  const [b1, b2] = parseResumeToken(b).position;
-  if (a1 !== b1) return a1 < b1 ? -1 : 1;
-  return a2 === b2 ? 0 : a2 < b2 ? -1 : 1;
+  const pa = a.slice(a.lastIndexOf(".") + 1);
+  const pb = b.slice(b.lastIndexOf(".") + 1);
+  const da = pa.indexOf("-");
+  const db = pb.indexOf("-");
+  const major = compareDigits(da < 0 ? pa : pa.slice(0, da), db < 0 ? pb : pb.slice(0, db));
+  if (major !== 0) return major;
+  return compareDigits(da < 0 ? "0" : pa.slice(da + 1), db < 0 ? "0" : pb.slice(db + 1));
+}
+
+/** Orders two decimal numbers written without leading zeros. */
+function compareDigits(a: string, b: string): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 /** A new random store id, for an engine whose history starts empty. */

@@ -46,6 +46,18 @@ export function checkWatchRequest(ctx: ApiContext, mesh?: string): string | unde
   return token === undefined || token === "" ? undefined : token.trim();
 }
 
+/** The SSE text of each event, made once for all the streams that send it. */
+const frames = new WeakMap<RenderedEvent, string>();
+
+function frameOf(event: RenderedEvent, id: string): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = `id: ${id}\nevent: ${event.kind}\ndata: ${event.data}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
+}
+
 /** One open watch: takes changes from its follower and writes their events, in order, once each. */
 class Watcher implements Subscriber {
   stream: SseStream | undefined;
@@ -140,7 +152,7 @@ class Watcher implements Subscriber {
         if (this.alreadyShown(entry)) continue;
         const rendered = this.view.render(entry);
         const events = Array.isArray(rendered) ? rendered : await rendered;
-        for (const event of events) this.stream?.event(event.kind, event.data, entry.token);
+        for (const event of events) this.stream?.writeFrame(frameOf(event, entry.token));
       }
     } catch {
       // The store failed while rendering a change: end the stream, the client resumes.

@@ -46,7 +46,13 @@ export class SseStream {
   /** Writes one event; `data` is one line of JSON. */
   event(name: string, data: string, id?: string): void {
     if (this.ended) return;
-    this.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${name}\ndata: ${data}\n\n`);
+    this.writeFrame(`${id === undefined ? "" : `id: ${id}\n`}event: ${name}\ndata: ${data}\n\n`);
+  }
+
+  /** Writes one event already framed (`id`, `event`, `data`, blank line): the text shared by many streams. */
+  writeFrame(frame: string): void {
+    if (this.ended) return;
+    this.write(frame);
     if (this.congested !== undefined && ++this.congested > this.maxBufferedEvents) {
       this.finish("slow");
     }

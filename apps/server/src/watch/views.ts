@@ -53,7 +53,19 @@ export function eventData(
 
 const versionKey = (type: string, name: string): string => `${type}/${name}`;
 
-const changeEvent = (entry: HistoryEntry): RenderedEvent => ({
+/** Each change's event, made once for all the watches that send it. */
+const changeEvents = new WeakMap<HistoryEntry, RenderedEvent>();
+
+const changeEvent = (entry: HistoryEntry): RenderedEvent => {
+  let event = changeEvents.get(entry);
+  if (!event) {
+    event = makeChangeEvent(entry);
+    changeEvents.set(entry, event);
+  }
+  return event;
+};
+
+const makeChangeEvent = (entry: HistoryEntry): RenderedEvent => ({
   kind: entry.kind,
   data: eventData(
     entry.type,
