@@ -14,6 +14,7 @@ export class SseStream {
   /** Events written since the write buffer last filled; undefined while it is not full. */
   private congested: number | undefined;
   private ended = false;
+  private corked = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -72,6 +73,15 @@ export class SseStream {
   }
 
   private write(text: string): void {
+    // The events of one turn of the event loop (a batch read from the history) go out in one write.
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.res.uncork();
+      });
+    }
     if (!this.res.write(text) && this.congested === undefined) this.congested = 0;
   }
 

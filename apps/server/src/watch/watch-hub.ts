@@ -71,7 +71,9 @@ export class HistoryFollower {
       this.again = true;
       return;
     }
-    void this.read();
+    // Reports of writes that land in the same turn of the event loop are read together.
+    this.reading = true;
+    setImmediate(() => void this.read());
   }
 
   /** Ends every watch on this history and forgets it (the next watch starts a new follower). */
