@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startApi, type TestApi } from "./test-support/api.js";
 import { bearer, REMOTE } from "./test-support/auth.js";
-import { openEventStream } from "./test-support/event-stream.js";
 import { storeBackends } from "./test-support/store-backends.js";
 
 const ANONYMOUS = "mesh-system:anonymous/mesh-system:unauthenticated";
@@ -90,36 +89,6 @@ describe.each(storeBackends())("authorization on the $name store", (backend) => 
     it("keeps read-only's 405 ahead of a 403", async () => {
       const api = await start({ KUMA_ACCESS_STATIC_RESOURCES_RULES: SECURE_PRESET, KUMA_API_SERVER_READ_ONLY: "true" });
       expect((await api.put("/meshes/x", { type: "Mesh", name: "x" }, REMOTE)).status).toBe(405);
-    });
-  });
-
-  describe("watches", () => {
-    it("authorizes a watch as the list it watches: 403 before the stream, /meshes filtered", async () => {
-      const api = await start({ KUMA_ACCESS_STATIC_RESOURCES_RULES: SECURE_PRESET });
-      const refused = await api.get("/meshes/default/dataplanes?watch=true", REMOTE);
-      expect(refused.status).toBe(403);
-      expect(refused.json).toEqual(denied(ANONYMOUS, "list", "Dataplane", "default"));
-      expect((await api.get("/meshes/default/events", REMOTE)).status).toBe(403);
-      expect((await api.get("/meshes/default/events?type=Dataplane", REMOTE)).json).toEqual(
-        denied(ANONYMOUS, "list", "Dataplane", "default"),
-      );
-      const meshes = await openEventStream(`${api.url}/meshes?watch=true`, { ...REMOTE });
-      try {
-        expect(meshes.status).toBe(200);
-        expect((await meshes.until("synced")).map((e) => e.event)).toEqual(["synced"]);
-        await api.put("/meshes/hidden", { type: "Mesh", name: "hidden" });
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(meshes.received.filter((e) => !e.event.startsWith(":")).map((e) => e.event)).toEqual(["synced"]);
-      } finally {
-        meshes.close();
-      }
-      const bob = bearer(await tokenFor(api, "bob"));
-      const allowed = await openEventStream(`${api.url}/meshes/default/events`, bob);
-      try {
-        expect((await allowed.until("synced")).map((e) => e.event)).toEqual(["snapshot", "synced"]);
-      } finally {
-        allowed.close();
-      }
     });
   });
 
