@@ -46,6 +46,7 @@ export {
   decodeResourceBody,
   decodeWire,
   encodeResource,
+  encodeStampedResource,
   encodeWire,
   parseResource,
   parseResourceBody,

@@ -6,7 +6,7 @@
  * shape).
  */
 import {
-  encodeResource,
+  encodeStampedResource,
   isValidName,
   resourceTypeByName,
   type AnyResourceType,
@@ -53,11 +53,11 @@ export function stampResource(
   creationTime: string,
   modificationTime: string,
 ): string {
-  return encodeResource({ ...resource, creationTime, modificationTime });
+  return encodeStampedResource(resource, creationTime, modificationTime);
 }
 
 /**
- * A StoredResource of canonical wire text (encodeResource's output), its
+ * A StoredResource of canonical wire text (the codec's encoding), its
  * resource parsed from the text and frozen on first access: the codec's
  * decode is the identity on canonical text (a property test of the model),
  * so the native JSON.parse yields the canonical object. A writer that only

@@ -64,13 +64,15 @@ class SeriesHistogram {
     readonly help: string,
   ) {}
 
-  /** The series of `key`, created with `labels` on first use. */
-  seriesOf(key: string, labels: () => Record<string, string>): Series {
-    let series = this.series.get(key);
-    if (!series) {
-      series = { labels: labels(), buckets: new Float64Array(LATENCY_BUCKETS.length + 1), sum: 0, count: 0 };
-      this.series.set(key, series);
-    }
+  /** The series of `key`, or undefined before its first observation. */
+  find(key: string): Series | undefined {
+    return this.series.get(key);
+  }
+
+  /** A new series of `key` with its labels (callers look it up first: no closure per observation). */
+  add(key: string, labels: Record<string, string>): Series {
+    const series = { labels, buckets: new Float64Array(LATENCY_BUCKETS.length + 1), sum: 0, count: 0 };
+    this.series.set(key, series);
     return series;
   }
 
@@ -162,11 +164,13 @@ export function createMetrics(): ServerMetrics {
       return { contentType: ready.contentType, text: await ready.metrics() };
     },
     observeRequest(route, method, status, seconds) {
-      const series = requests.seriesOf(`${route} ${method} ${status}`, () => ({ route, method, status: String(status) }));
+      const key = `${route} ${method} ${status}`;
+      const series = requests.find(key) ?? requests.add(key, { route, method, status: String(status) });
       SeriesHistogram.observe(series, seconds);
     },
     observeStoreOperation(operation, outcome, seconds) {
-      SeriesHistogram.observe(storeOperations.seriesOf(`${operation} ${outcome}`, () => ({ operation, outcome })), seconds);
+      const key = `${operation} ${outcome}`;
+      SeriesHistogram.observe(storeOperations.find(key) ?? storeOperations.add(key, { operation, outcome }), seconds);
     },
     setStoreProbe(next) {
       probe = next;

@@ -70,14 +70,10 @@ export function putHandler(
     const urlCauses = checkUrlAgainstBody(type, { mesh, name }, body);
     if (urlCauses.length > 0) throw invalidResource(Title.process, urlCauses);
 
-    // Timestamps in a body are accepted and ignored: the store sets them.
-    const { creationTime: _created, modificationTime: _modified, ...spec } = body as Record<string, unknown>;
-    const resource = entry.applyDefaults({
-      ...spec,
-      type: type.name,
-      name,
-      ...(type.scope === "mesh" ? { mesh } : {}),
-    }) as Resource;
+    // The body's type, name and mesh are now those of the URL, and the decoded body is this
+    // request's own: it is the resource as it is. Timestamps in a body are accepted and ignored
+    // (the store sets them); only a body that has them is copied without them.
+    const resource = entry.applyDefaults(withoutTimestamps(body as Record<string, unknown>)) as Resource;
     const violations = entry.validate(resource);
 
     const ifMatch = parseEntityTags(ctx.get("If-Match"));
@@ -210,3 +206,9 @@ function checkUrlAgainstBody(
   return causes;
 }
 
+/** A decoded body without `creationTime` and `modificationTime`: itself when it has neither. */
+function withoutTimestamps(body: Record<string, unknown>): Record<string, unknown> {
+  if (body.creationTime === undefined && body.modificationTime === undefined) return body;
+  const { creationTime: _created, modificationTime: _modified, ...rest } = body;
+  return rest;
+}

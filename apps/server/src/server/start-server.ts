@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import type http from "node:http";
 import type https from "node:https";
-import net, { type AddressInfo } from "node:net";
+import net, { type AddressInfo, type Socket } from "node:net";
 import { pino, type Logger } from "pino";
 import type { ServerConfig } from "@kuma-ts/model";
 import type { ResourceStore } from "@kuma-ts/store";
@@ -28,6 +28,8 @@ import { createStoreFromConfig } from "./store-from-config.js";
 const GUI_INTERFACE = "0.0.0.0";
 /** How often the default mesh is retried while the store is unreachable at start-up. */
 const DEFAULT_MESH_RETRY_MS = 1000;
+/** The property of a connection's socket that holds its latest response. */
+const LATEST_RESPONSE = Symbol("latestResponse");
 /** How often connections that became idle are closed while draining. */
 const DRAIN_POLL_MS = 50;
 /**
@@ -104,16 +106,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const audit = createAuditLog({ ...config.apiServer.audit, logger });
   const watches = createWatchHub(store, config);
   const handler = createApp({ store, config, logger, metrics, auth, audit, watches }).callback();
-  // Responses not yet written, so that a drain can tell their keep-alive clients to go away.
-  const unanswered = new Set<http.ServerResponse>();
+  // The open connections and each one's latest response, so that a drain can tell keep-alive
+  // clients whose answer is not yet written to go away. Kept per connection, not per response:
+  // a listener per response cost 1–1.5 µs of every request.
+  const connections = new Set<Socket>();
   const api = createApiHttpServer(config.apiServer, (req, res) => {
-    if (draining) {
-      res.setHeader("Connection", "close");
-    } else {
-      unanswered.add(res);
-      res.once("close", () => unanswered.delete(res));
-    }
+    if (draining) res.setHeader("Connection", "close");
+    else (req.socket as Socket & { [LATEST_RESPONSE]?: http.ServerResponse })[LATEST_RESPONSE] = res;
     void handler(req, res);
+  });
+  api.on("connection", (socket: Socket) => {
+    connections.add(socket);
+    socket.once("close", () => connections.delete(socket));
   });
   const httpsConfig = config.apiServer.https;
   const secure = tls
@@ -193,7 +197,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // Open watches would hold the drain up to its timeout: end them first (their clients resume elsewhere).
     const watchesClosed = watches.close();
     authBootstrap.stop();
-    for (const res of unanswered) if (!res.headersSent) res.setHeader("Connection", "close");
+    for (const socket of connections) {
+      const res = (socket as Socket & { [LATEST_RESPONSE]?: http.ServerResponse })[LATEST_RESPONSE];
+      if (res && !res.headersSent) res.setHeader("Connection", "close");
+    }
     logger.info("draining: waiting for in-flight requests");
     // Stop accepting now; http.Server#close would also close idle connections at once, so the
     // listener is closed the net.Server way and idle connections only after the grace.

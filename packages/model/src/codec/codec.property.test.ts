@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import {
   ResourceDecodeError,
   encodeResource,
+  encodeStampedResource,
   parseResource,
   parseResourceBody,
   resourceTypes,
+  toWire,
   type Resource,
   type ResourceType,
 } from "../index.js";
@@ -33,6 +35,19 @@ describe.each(resourceTypes.map((t) => [t.name, t] as const))("the codec of %s",
         const parsed = parseResource(type as ResourceType, text);
         expect(parsed).toEqual(resource);
         expect(encodeResource(parsed as Resource)).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("writes the wire object as text, also with a store's timestamps in place of its own", () => {
+    fc.assert(
+      fc.property(resourceArbitrary(type as ResourceType), fc.string(), (resource, time) => {
+        // Equal as values: the text also keeps integer-like map keys in code-point order, which an object cannot.
+        expect(JSON.parse(encodeResource(resource as Resource))).toEqual(toWire(resource as Resource));
+        expect(JSON.parse(encodeStampedResource(resource as Resource, time, `${time}Z`))).toEqual(
+          toWire({ ...(resource as Resource), creationTime: time, modificationTime: `${time}Z` }),
+        );
       }),
       { numRuns: 300 },
     );

@@ -241,4 +241,16 @@ describe("encoding a resource", () => {
     });
     expect(Object.keys(JSON.parse(text).sources[0].match)).toEqual(["B", "a", "\uFF21", "\u{1F600}"]);
   });
+
+  it("writes integer-like map keys in code-point order too, and escapes what JSON must", () => {
+    const text = encodeResource({
+      type: "TrafficRoute",
+      mesh: "m",
+      name: "r",
+      sources: [{ match: { "10": "a", "9": "b", "": "c", 'q"\\\n\ud800': "d\u0001" } }],
+    });
+    expect(text).toBe(
+      '{"type":"TrafficRoute","mesh":"m","name":"r","sources":[{"match":{"":"c","10":"a","9":"b","q\\"\\\\\\n\\ud800":"d\\u0001"}}]}',
+    );
+  });
 });

@@ -191,24 +191,26 @@ function decodeField(
   ctx: DecodeContext,
   keepZero: boolean,
 ): Decoded {
-  const fail = (message: string): typeof ABSENT => failAt(ctx, parent, how, part, message);
+  // Failures call failAt directly: a closure here would be one allocation per decoded field.
   switch (kind.kind) {
     case "message":
-      if (!isJsonObject(value)) return fail("must be an object");
+      if (!isJsonObject(value)) return failAt(ctx, parent, how, part, "must be an object");
       return decodeMessage(kind.schema, value, new Path(parent, how, part), ctx);
     case "repeated": {
-      if (!Array.isArray(value)) return fail("must be an array");
+      if (!Array.isArray(value)) return failAt(ctx, parent, how, part, "must be an array");
       if (value.length === 0) return ABSENT;
       const path = new Path(parent, how, part);
       const items = fieldKind(kind.items);
       // Elements are never dropped: `[{}]` and `[""]` keep their length for validation.
-      return value.map((item, i) => {
-        const decoded = decodeField(items, item, path, 1, i, ctx, true);
-        return decoded === ABSENT ? undefined : decoded;
-      });
+      const out: unknown[] = [];
+      for (let i = 0; i < value.length; i++) {
+        const decoded = decodeField(items, value[i], path, 1, i, ctx, true);
+        out.push(decoded === ABSENT ? undefined : decoded);
+      }
+      return out;
     }
     case "map": {
-      if (!isJsonObject(value)) return fail("must be an object");
+      if (!isJsonObject(value)) return failAt(ctx, parent, how, part, "must be an object");
       const keys = Object.keys(value).sort(compareCodePoints);
       if (keys.length === 0) return ABSENT;
       const path = new Path(parent, how, part);
@@ -221,36 +223,36 @@ function decodeField(
       return out;
     }
     case "string":
-      if (typeof value !== "string") return fail("must be a string");
+      if (typeof value !== "string") return failAt(ctx, parent, how, part, "must be a string");
       return value === "" && !keepZero ? ABSENT : value;
     case "bool":
-      if (typeof value !== "boolean") return fail("must be a boolean");
+      if (typeof value !== "boolean") return failAt(ctx, parent, how, part, "must be a boolean");
       return value || keepZero ? value : ABSENT;
     case "uint32": {
       const n = toNumber(value);
-      if (n === undefined) return fail("must be an integer");
-      if (!Number.isInteger(n) || n < 0 || n > MAX_UINT32) return fail("must be an unsigned 32-bit integer");
+      if (n === undefined) return failAt(ctx, parent, how, part, "must be an integer");
+      if (!Number.isInteger(n) || n < 0 || n > MAX_UINT32) return failAt(ctx, parent, how, part, "must be an unsigned 32-bit integer");
       return n === 0 && !keepZero ? ABSENT : n;
     }
     case "uint64": {
       const n = toUint64(value);
-      if (n === "not-a-number") return fail("must be an integer");
-      if (n === undefined) return fail("must be an unsigned 64-bit integer");
+      if (n === "not-a-number") return failAt(ctx, parent, how, part, "must be an integer");
+      if (n === undefined) return failAt(ctx, parent, how, part, "must be an unsigned 64-bit integer");
       return n === 0n && !keepZero ? ABSENT : n.toString();
     }
     case "double": {
       const n = toNumber(value);
-      if (n === undefined || !Number.isFinite(n)) return fail("must be a number");
+      if (n === undefined || !Number.isFinite(n)) return failAt(ctx, parent, how, part, "must be a number");
       return n === 0 && !keepZero ? ABSENT : n;
     }
     case "duration": {
       const nanos = typeof value === "string" ? parseDuration(value) : undefined;
-      if (nanos === undefined || !fitsProtoDuration(nanos)) return fail('must be a duration such as "10s"');
+      if (nanos === undefined || !fitsProtoDuration(nanos)) return failAt(ctx, parent, how, part, 'must be a duration such as "10s"');
       return formatProtoDuration(nanos);
     }
     case "timestamp": {
       const text = typeof value === "string" ? normalizeTimestamp(value) : undefined;
-      return text ?? fail("must be an RFC 3339 timestamp");
+      return text ?? failAt(ctx, parent, how, part, "must be an RFC 3339 timestamp");
     }
   }
 }

@@ -8,7 +8,7 @@ import {
   type ResourceType,
 } from "../registry.js";
 import { decodeObject, parseJsonObject, type DecodeOptions } from "./decode.js";
-import { toWireObject } from "./encode.js";
+import { toWireJson, toWireObject } from "./encode.js";
 import { isJsonObject } from "./schema-walk.js";
 
 /** A resource body as a client sent it: meta fields may be missing or wrong until checked against the URL. */
@@ -60,7 +60,21 @@ export function toWire(resource: Resource): Record<string, unknown> {
 
 /** The wire JSON text of a resource. */
 export function encodeResource(resource: Resource): string {
-  return JSON.stringify(toWire(resource));
+  return toWireJson(typeOfResource(resource).schema, resource);
+}
+
+/**
+ * The wire JSON text of a resource with the given timestamps in place of its
+ * own (what a store writes), without copying the resource to set them.
+ */
+export function encodeStampedResource(resource: Resource, creationTime: string, modificationTime: string): string {
+  return toWireJson(typeOfResource(resource).schema, resource, { creationTime, modificationTime });
+}
+
+function typeOfResource(resource: Resource): ResourceType {
+  const type = resourceTypeByName(resource.type);
+  if (!type) throw new TypeError(`unknown resource type ${JSON.stringify(resource.type)}`);
+  return type;
 }
 
 /** Decodes a value against any schema built from proto.ts (e.g. DataplaneOverview). */

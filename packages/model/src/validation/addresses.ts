@@ -10,12 +10,13 @@ export function isIpAddress(text: string): boolean {
   return isIPv4(text) || isIPv6(text);
 }
 
-const IPV4_PART = /^(?:0|[1-9]\d{0,2})$/;
+const IPV4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
+/** Four decimal parts of 0–255 without leading zeros (one match, no split: every Dataplane write checks one). */
 function isIPv4(text: string): boolean {
-  const parts = text.split(".");
-  return parts.length === 4 && parts.every((part) => IPV4_PART.test(part) && Number(part) <= 255);
+  const m = IPV4.exec(text);
+  return m !== null && Number(m[1]) <= 255 && Number(m[2]) <= 255 && Number(m[3]) <= 255 && Number(m[4]) <= 255;
 }
 
 function isIPv6(text: string): boolean {

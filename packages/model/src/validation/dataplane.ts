@@ -127,6 +127,8 @@ function tagPath(path: string, key: string): string {
 }
 
 function emptyTagValues(path: string, tags: Readonly<Record<string, string>> | undefined): Cause[] {
+  // The usual case, no empty value, needs no sorting.
+  if (tags === undefined || !Object.values(tags).includes("")) return [];
   return sortedTagKeys(tags)
     .filter((key) => tags?.[key] === "")
     .map((key) => ({ field: tagPath(path, key), message: "tag value cannot be empty" }));
