@@ -119,6 +119,7 @@ function keyPrefixesOf(schema: TObject, plan: readonly FieldPlan[]): readonly st
 }
 
 /** Characters JSON.stringify would escape (lone surrogates included): such strings go through it. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A JSON string literal, as JSON.stringify writes it. */
