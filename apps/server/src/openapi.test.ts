@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { createMemoryStore } from "@kuma-ts/store";
+import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiRoutes } from "./app.js";
@@ -305,4 +307,18 @@ describe("GET /openapi.json", () => {
     );
     expect(contract.check(exchange("GET", "/nope", 200, {}))[0]).toMatch(/must answer 404/);
   });
+
+  it("still generates the client's committed openapi-typescript types (regenerate them when route docs change)", async () => {
+    // packages/client keeps the generated types and proves them compatible with its own; this catches the drift here,
+    // where route docs change. The fix: UPDATE_OPENAPI_TYPES=1 pnpm exec vitest run openapi-types (in packages/client).
+    const committed = readFileSync(
+      new URL("../../../packages/client/src/generated/kuma-api.d.ts", import.meta.url),
+      "utf8",
+    );
+    const generated = astToString(await openapiTS(doc as OpenAPI3, { silent: true }));
+    expect(
+      committed.slice(committed.indexOf("*/\n\n") + 4),
+      "packages/client/src/generated/kuma-api.d.ts is stale: UPDATE_OPENAPI_TYPES=1 pnpm exec vitest run openapi-types in packages/client",
+    ).toBe(generated);
+  }, 60_000);
 });
