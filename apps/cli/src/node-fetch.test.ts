@@ -1,7 +1,9 @@
 import { createClient, NetworkError } from "@kuma-ts/client";
 import { MeshType } from "@kuma-ts/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nodeFetch } from "./node-fetch.js";
+import { readFileSync } from "node:fs";
+import https from "node:https";
+import { createNodeFetch, nodeFetch } from "./node-fetch.js";
 import {
   startControlPlane,
   type TestControlPlane,
@@ -104,6 +106,27 @@ describe("nodeFetch", () => {
       });
     } finally {
       await scratch.cleanup();
+    }
+  });
+});
+
+describe("createNodeFetch with TLS settings", () => {
+  const tls = (name: string) => readFileSync(new URL(`./test-support/tls/${name}`, import.meta.url));
+  it("trusts the given CA, presents a client certificate, and refuses an unknown CA unless told to skip verification", async () => {
+    const server = https.createServer(
+      { cert: tls("server.crt"), key: tls("server.key"), ca: tls("ca.crt"), requestCert: true, rejectUnauthorized: true },
+      (_req, res) => res.end("hello"),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `https://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    try {
+      const withClientCert = createNodeFetch({ ca: tls("ca.crt"), cert: tls("client.crt"), key: tls("client.key") });
+      expect(await (await withClientCert(url)).text()).toBe("hello");
+      await expect(createNodeFetch({ cert: tls("client.crt"), key: tls("client.key") })(url)).rejects.toThrow();
+      expect((await createNodeFetch({ skipVerify: true, cert: tls("client.crt"), key: tls("client.key") })(url)).status).toBe(200);
+      await expect(createNodeFetch({ ca: tls("ca.crt") })(url)).rejects.toThrow(); // no client certificate
+    } finally {
+      server.close();
     }
   });
 });
