@@ -47,12 +47,13 @@ export function checkWatchRequest(ctx: ApiContext, mesh?: string): string | unde
 }
 
 /** The SSE text of each event, made once for all the streams that send it. */
-const frames = new WeakMap<RenderedEvent, string>();
+// Bytes, encoded once: a hundred streams of one change would otherwise encode its text a hundred times.
+const frames = new WeakMap<RenderedEvent, Buffer>();
 
-function frameOf(event: RenderedEvent, id: string): string {
+function frameOf(event: RenderedEvent, id: string): Buffer {
   let frame = frames.get(event);
   if (frame === undefined) {
-    frame = `id: ${id}\nevent: ${event.kind}\ndata: ${event.data}\n\n`;
+    frame = Buffer.from(`id: ${id}\nevent: ${event.kind}\ndata: ${event.data}\n\n`);
     frames.set(event, frame);
   }
   return frame;

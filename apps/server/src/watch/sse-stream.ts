@@ -51,7 +51,7 @@ export class SseStream {
   }
 
   /** Writes one event already framed (`id`, `event`, `data`, blank line): the text shared by many streams. */
-  writeFrame(frame: string): void {
+  writeFrame(frame: string | Buffer): void {
     if (this.ended) return;
     this.write(frame);
     if (this.congested !== undefined && ++this.congested > this.maxBufferedEvents) {
@@ -72,7 +72,7 @@ export class SseStream {
     this.finish(why);
   }
 
-  private write(text: string): void {
+  private write(text: string | Buffer): void {
     // The events of one turn of the event loop (a batch read from the history) go out in one write.
     if (!this.corked) {
       this.corked = true;

@@ -19,6 +19,8 @@ import type { SseStream } from "./sse-stream.js";
 
 /** How many changes one read of a history takes at most. */
 export const HISTORY_BATCH = 1000;
+/** The least time between two reads of one history while changes keep coming. */
+const READ_INTERVAL_MS = 10;
 /** How often followers read their history even without a report of a change. */
 const POLL_MS = 1000;
 
@@ -48,6 +50,7 @@ export class HistoryFollower {
   private reading = false;
   private again = false;
   private failed = false;
+  private lastRead = -Infinity;
 
   constructor(
     private readonly hub: WatchHub,
@@ -71,9 +74,12 @@ export class HistoryFollower {
       this.again = true;
       return;
     }
-    // Reports of writes that land in the same turn of the event loop are read together.
+    // Under a stream of writes, reads (and so each stream's writes to its socket) are at least
+    // READ_INTERVAL_MS apart: the changes in between go out together, whatever the write rate.
     this.reading = true;
-    setImmediate(() => void this.read());
+    const wait = this.lastRead + READ_INTERVAL_MS - performance.now();
+    if (wait > 0) setTimeout(() => void this.read(), wait);
+    else setImmediate(() => void this.read());
   }
 
   /** Ends every watch on this history and forgets it (the next watch starts a new follower). */
@@ -86,29 +92,30 @@ export class HistoryFollower {
 
   private async read(): Promise<void> {
     this.reading = true;
+    this.again = false;
+    this.lastRead = performance.now();
     try {
-      do {
-        this.again = false;
-        for (;;) {
-          const read = await this.hub.store.readHistory(this.mesh, this.cursor as string, HISTORY_BATCH);
-          if (this.failed) return;
-          if (read.status === "reset") {
-            this.fail();
-            return;
-          }
-          const last = read.entries[read.entries.length - 1];
-          if (last) {
-            this.cursor = last.token;
-            for (const subscriber of [...this.subscribers]) subscriber.offer(read.entries);
-          }
-          if (!read.more) break;
+      for (;;) {
+        const read = await this.hub.store.readHistory(this.mesh, this.cursor as string, HISTORY_BATCH);
+        if (this.failed) return;
+        if (read.status === "reset") {
+          this.fail();
+          return;
         }
-      } while (this.again && !this.failed);
+        const last = read.entries[read.entries.length - 1];
+        if (last) {
+          this.cursor = last.token;
+          for (const subscriber of [...this.subscribers]) subscriber.offer(read.entries);
+        }
+        if (!read.more) break;
+      }
     } catch {
       this.fail();
     } finally {
       this.reading = false;
     }
+    // Changes reported during the read: read again, no sooner than the interval allows.
+    if (this.again && !this.failed) this.wake();
   }
 }
 
