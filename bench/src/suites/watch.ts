@@ -17,7 +17,7 @@ import type { Benchmark } from "../benchmark.js";
 import { alternate, rowOf, type Row } from "../compare.js";
 import { MESH, settledRss } from "../context.js";
 import { dataplane, dataplanePath } from "../data.js";
-import { runLoad } from "../load.js";
+import { median, runLoad } from "../load.js";
 import type { ServerProcess } from "../processes.js";
 import { createMesh } from "../seed.js";
 
@@ -174,6 +174,8 @@ function putWithWatchers(store: "memory" | "redis"): Benchmark {
       }));
       const collection = `${server.url}/meshes/${MESH.bench}/dataplanes`;
       let received = 0;
+      /** The server's CPU time per PUT, by number of watchers: tells its share of the drop from the client's. */
+      const cpu: Record<number, number[]> = { 0: [], [WATCHERS]: [] };
       const load = async (watchers: number): Promise<number> => {
         const token = await tokenOf(collection);
         const open = Array.from({ length: watchers }, () =>
@@ -184,7 +186,9 @@ function putWithWatchers(store: "memory" | "redis"): Benchmark {
         try {
           const statuses = await Promise.all(open.map((watch) => watch.ready));
           if (statuses.some((status) => status !== 200)) throw new Error(`watches answered ${statuses.join(",")}`);
-          return (await runLoad(server.url, requests, ctx.settings.throughput)).requestsPerSecond;
+          const run = await runLoad(server.url, requests, ctx.settings.throughput, { serverPid: server.pid });
+          if (run.serverCpuMicrosPerAnswer !== undefined) cpu[watchers]?.push(run.serverCpuMicrosPerAnswer);
+          return run.requestsPerSecond;
         } finally {
           for (const watch of open) watch.close();
           await new Promise((resolve) => setTimeout(resolve, 200));
@@ -199,7 +203,12 @@ function putWithWatchers(store: "memory" | "redis"): Benchmark {
         target: { op: ">=", value: 0.8 },
         samples,
         thresholds: ctx.settings.thresholds,
-        details: { watchers: WATCHERS, bytesReceived: received, load: ctx.settings.throughput },
+        details: {
+          watchers: WATCHERS,
+          bytesReceived: received,
+          serverCpuMicrosPerPut: { none: median(cpu[0] ?? []), watched: median(cpu[WATCHERS] ?? []) },
+          load: ctx.settings.throughput,
+        },
       });
     },
   };
