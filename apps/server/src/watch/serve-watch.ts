@@ -149,11 +149,24 @@ class Watcher implements Subscriber {
     this.pumping = true;
     try {
       while (this.queue.length > 0 && !this.ended) {
-        const entry = this.queue.shift() as HistoryEntry;
-        if (this.alreadyShown(entry)) continue;
-        const rendered = this.view.render(entry);
-        const events = Array.isArray(rendered) ? rendered : await rendered;
-        for (const event of events) this.stream?.writeFrame(frameOf(event, entry.token));
+        // The events of the changes at hand go out in one write; a change whose events need a
+        // read of the store (an overview) is awaited on its own, after what came before it.
+        const frames: Buffer[] = [];
+        let next = 0;
+        let pending: { entry: HistoryEntry; events: Promise<RenderedEvent[]> } | undefined;
+        for (; next < this.queue.length && !pending; next++) {
+          const entry = this.queue[next] as HistoryEntry;
+          if (this.alreadyShown(entry)) continue;
+          const rendered = this.view.render(entry);
+          if (Array.isArray(rendered)) for (const event of rendered) frames.push(frameOf(event, entry.token));
+          else pending = { entry, events: rendered };
+        }
+        this.queue.splice(0, next);
+        if (frames.length > 0) this.stream?.writeFrames(frames);
+        if (pending) {
+          const { entry, events } = pending;
+          for (const event of await events) this.stream?.writeFrames([frameOf(event, entry.token)]);
+        }
       }
     } catch {
       // The store failed while rendering a change: end the stream, the client resumes.

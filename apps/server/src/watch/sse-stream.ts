@@ -59,6 +59,15 @@ export class SseStream {
     }
   }
 
+  /** Writes several framed events in one write; each counts as an event for the slow-client limit. */
+  writeFrames(frames: readonly Buffer[]): void {
+    if (this.ended) return;
+    this.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames));
+    if (this.congested !== undefined && (this.congested += frames.length) > this.maxBufferedEvents) {
+      this.finish("slow");
+    }
+  }
+
   /** Writes a comment line (a heartbeat). */
   comment(text: string): void {
     if (!this.ended) this.write(`: ${text}\n\n`);
