@@ -3,8 +3,9 @@
  * packages/store/src/redis/keys.ts). SCANs every node for the keys of one
  * prefix and checks, without going through the store:
  *
- * - every key has a known shape;
- * - no key of a mesh exists without its Mesh record (no orphan of a deleted mesh);
+ * - every key has a known shape and type;
+ * - no key of a mesh exists without its Mesh record (no orphan of a deleted
+ *   mesh), except its history: watchers of a deleted mesh see the deletion;
  * - every Mesh record is in the mesh index; index entries without a Mesh are
  *   reported as leftovers (design.md's crash-safe ordering allows them);
  * - every record decodes with the model's codec, holds the name and mesh of
@@ -59,6 +60,14 @@ interface RawKey {
   readonly slot?: number;
 }
 
+/** The keys of the prefix's own hash tag besides the mesh index, with their types. */
+const storeKeys: Readonly<Record<string, string>> = {
+  "meshes:changes": "stream",
+  id: "string",
+  "global-secrets": "hash",
+  "global-secrets:version": "string",
+};
+
 const typesByName = new Map<string, AnyResourceType>(meshScopedTypes.map((t) => [t.name, t]));
 
 /** The key of a resource in KeyspaceScan.resources. */
@@ -85,6 +94,14 @@ export async function scanKeyspace(
       else index = zsetMembers(entry, violations);
       continue;
     }
+    const storeKey = entry.key.startsWith(`{${prefix}}:`)
+      ? storeKeys[entry.key.slice(`{${prefix}}:`.length)]
+      : undefined;
+    if (storeKey !== undefined) {
+      if (entry.type !== storeKey)
+        violations.push(`${entry.key} is a ${entry.type}, not a ${storeKey}`);
+      continue;
+    }
     const match = meshTag.exec(entry.key);
     if (!match) {
       if (entry.key.startsWith(`{${prefix}}`) || entry.key.startsWith(`{${prefix}:`))
@@ -98,8 +115,12 @@ export async function scanKeyspace(
   for (const [mesh, entries] of byMesh) {
     const find = (suffix: string): RawKey | undefined =>
       entries.find((e) => e.key === `{${prefix}:${mesh}}:${suffix}`);
+    const history = find("changes");
+    if (history && history.type !== "stream")
+      violations.push(`${history.key} is a ${history.type}, not a stream`);
     const meshKey = find("mesh");
     if (!meshKey) {
+      if (entries.length === 1 && history) continue; // the history of a deleted mesh
       violations.push(
         `mesh ${mesh} has no Mesh record but keys ${entries.map((e) => e.key).join(", ")}`,
       );
@@ -135,7 +156,7 @@ export async function scanKeyspace(
 
     for (const entry of entries) {
       const suffix = entry.key.slice(`{${prefix}:${mesh}}:`.length);
-      if (suffix === "mesh" || suffix === "version") continue;
+      if (suffix === "mesh" || suffix === "version" || suffix === "changes") continue;
       const [typeName, names] = suffix.split(":");
       const type = typesByName.get(typeName ?? "");
       if (!type || (names !== undefined && names !== "names") || suffix.split(":").length > 2) {
