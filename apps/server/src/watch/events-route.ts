@@ -14,10 +14,17 @@ import { errorResponse } from "../openapi/common-docs.js";
 export const EVENTS_TEMPLATE = "/meshes/{mesh}/events";
 
 /** The wire types a mesh's events may be restricted to. */
-const MESH_TYPES: ReadonlySet<string> = new Set([MeshType.name, ...meshScopedTypes.map((type) => type.name)]);
+const MESH_TYPES: ReadonlySet<string> = new Set([
+  MeshType.name,
+  ...meshScopedTypes.map((type) => type.name),
+]);
 
 /** The events route. */
-export function eventsRoutes(store: ResourceStore, authorizer: Authorizer, watches: WatchHub): RouteDefinition[] {
+export function eventsRoutes(
+  store: ResourceStore,
+  authorizer: Authorizer,
+  watches: WatchHub,
+): RouteDefinition[] {
   return [
     {
       template: EVENTS_TEMPLATE,
@@ -31,13 +38,15 @@ export function eventsRoutes(store: ResourceStore, authorizer: Authorizer, watch
           query: [
             {
               name: "type",
-              description: "Only changes of this wire type (`Mesh`, `Dataplane`, `TrafficRoute`...); repeatable.",
+              description:
+                "Only changes of this wire type (`Mesh`, `Dataplane`, `TrafficRoute`...); repeatable.",
               schema: Type.String(),
               repeated: true,
             },
             {
               name: "since",
-              description: "Resume after this token (an event id, or a list's `Kuma-Resume-Token`); `Last-Event-ID` wins.",
+              description:
+                "Resume after this token (an event id, or a list's `Kuma-Resume-Token`); `Last-Event-ID` wins.",
               schema: Type.String(),
             },
           ],
@@ -51,7 +60,9 @@ export function eventsRoutes(store: ResourceStore, authorizer: Authorizer, watch
             400: errorResponse(
               "An unknown `type` (cause `type`), a `since` that is no resume token (cause `since`: `invalid resume token`), paging parameters, or an invalid mesh name.",
             ),
-            403: errorResponse("The caller may not watch the named types in this mesh (or any type, none named)."),
+            403: errorResponse(
+              "The caller may not watch the named types in this mesh (or any type, none named).",
+            ),
           },
         },
       },
@@ -76,7 +87,9 @@ export function eventsRoutes(store: ResourceStore, authorizer: Authorizer, watch
           for (const type of named) authorizer.require(ctx, "watch", type, mesh);
           let types: Set<string> | undefined = named.length === 0 ? undefined : new Set(named);
           if (!types) {
-            const allowed = [...MESH_TYPES].filter((type) => authorizer.can(ctx, "watch", type, mesh));
+            const allowed = [...MESH_TYPES].filter((type) =>
+              authorizer.can(ctx, "watch", type, mesh),
+            );
             if (allowed.length === 0) authorizer.require(ctx, "watch", MeshType.name, mesh);
             if (allowed.length < MESH_TYPES.size) types = new Set(allowed);
           }

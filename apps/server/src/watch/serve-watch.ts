@@ -6,7 +6,12 @@
  * ends the stream.
  */
 import { INVALID_NAME_MESSAGE, isValidName, type Cause } from "@kuma-ts/model";
-import { compareResumeTokens, isResumeToken, type HistoryEntry, type HistoryRead } from "@kuma-ts/store";
+import {
+  compareResumeTokens,
+  isResumeToken,
+  type HistoryEntry,
+  type HistoryRead,
+} from "@kuma-ts/store";
 import { admitsMediaType } from "../http/accept.js";
 import { ApiError, Title } from "../http/api-error.js";
 import type { ApiContext } from "../http/context.js";
@@ -14,7 +19,8 @@ import { SseStream } from "./sse-stream.js";
 import { HISTORY_BATCH, type Subscriber, type WatchHub } from "./watch-hub.js";
 import type { RenderedEvent, WatchView } from "./views.js";
 
-const badRequest = (causes: Cause[]): ApiError => new ApiError(400, Title.retrieveList, "Bad Request", causes);
+const badRequest = (causes: Cause[]): ApiError =>
+  new ApiError(400, Title.retrieveList, "Bad Request", causes);
 
 /** Whether the query asks for a watch: `watch=true|1`; any other value is a 400 (cause `watch`). */
 export function isWatchRequest(query: ApiContext["query"]): boolean {
@@ -33,9 +39,12 @@ export function checkWatchRequest(ctx: ApiContext, mesh?: string): string | unde
     throw new ApiError(406, Title.notAcceptable, "a watch produces text/event-stream");
   }
   const causes: Cause[] = [];
-  if (mesh !== undefined && !isValidName(mesh)) causes.push({ field: "mesh", message: INVALID_NAME_MESSAGE });
-  if (ctx.query.size !== undefined) causes.push({ field: "size", message: "paging is not available with watch" });
-  if (ctx.query.offset !== undefined) causes.push({ field: "offset", message: "paging is not available with watch" });
+  if (mesh !== undefined && !isValidName(mesh))
+    causes.push({ field: "mesh", message: INVALID_NAME_MESSAGE });
+  if (ctx.query.size !== undefined)
+    causes.push({ field: "size", message: "paging is not available with watch" });
+  if (ctx.query.offset !== undefined)
+    causes.push({ field: "offset", message: "paging is not available with watch" });
   const header = ctx.get("Last-Event-ID");
   const since = ctx.query.since;
   const token = header !== "" ? header : Array.isArray(since) ? since[since.length - 1] : since;
@@ -57,6 +66,40 @@ function frameOf(event: RenderedEvent, id: string): Buffer {
     frames.set(event, frame);
   }
   return frame;
+}
+
+/** The events of a batch of changes as one buffer, by view, made once for every stream that sends the whole batch. */
+const batches = new WeakMap<readonly HistoryEntry[], Map<string, SharedBatch>>();
+
+interface SharedBatch {
+  readonly bytes: Buffer;
+  readonly events: number;
+}
+
+function sharedBatch(
+  entries: readonly HistoryEntry[],
+  view: WatchView,
+  sharedAs: string,
+): SharedBatch {
+  let byView = batches.get(entries);
+  if (byView === undefined) {
+    byView = new Map();
+    batches.set(entries, byView);
+  }
+  let batch = byView.get(sharedAs);
+  if (batch === undefined) {
+    const parts: Buffer[] = [];
+    for (const entry of entries) {
+      for (const event of view.render(entry) as RenderedEvent[])
+        parts.push(frameOf(event, entry.token));
+    }
+    batch = {
+      bytes: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts),
+      events: parts.length,
+    };
+    byView.set(sharedAs, batch);
+  }
+  return batch;
 }
 
 /** One open watch: takes changes from its follower and writes their events, in order, once each. */
@@ -131,6 +174,7 @@ class Watcher implements Subscriber {
   }
 
   private take(entries: readonly HistoryEntry[]): void {
+    if (this.takeShared(entries)) return;
     for (const entry of entries) {
       if (this.last !== undefined && compareResumeTokens(entry.token, this.last) <= 0) continue;
       this.last = entry.token;
@@ -142,6 +186,31 @@ class Watcher implements Subscriber {
       return;
     }
     void this.pump();
+  }
+
+  /**
+   * The common case of many streams on one history: a live watch with
+   * nothing queued takes a whole batch of new changes, and writes the bytes
+   * every such watch of its view writes.
+   */
+  private takeShared(entries: readonly HistoryEntry[]): boolean {
+    const sharedAs = this.view.sharedAs;
+    const first = entries[0];
+    const last = entries[entries.length - 1];
+    if (
+      sharedAs === undefined ||
+      !first ||
+      !last ||
+      this.pumping ||
+      this.queue.length > 0 ||
+      this.shown
+    )
+      return false;
+    if (this.last !== undefined && compareResumeTokens(first.token, this.last) <= 0) return false;
+    this.last = last.token;
+    const batch = sharedBatch(entries, this.view, sharedAs);
+    if (batch.events > 0) this.stream?.writeBatch(batch.bytes, batch.events);
+    return true;
   }
 
   private async pump(): Promise<void> {
@@ -158,14 +227,19 @@ class Watcher implements Subscriber {
           const entry = this.queue[next] as HistoryEntry;
           if (this.alreadyShown(entry)) continue;
           const rendered = this.view.render(entry);
-          if (Array.isArray(rendered)) for (const event of rendered) frames.push(frameOf(event, entry.token));
+          if (Array.isArray(rendered))
+            for (const event of rendered) frames.push(frameOf(event, entry.token));
           else pending = { entry, events: rendered };
         }
         this.queue.splice(0, next);
-        if (frames.length > 0) this.stream?.writeFrames(frames);
+        if (frames.length > 0)
+          this.stream?.writeBatch(
+            frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames),
+            frames.length,
+          );
         if (pending) {
           const { entry, events } = pending;
-          for (const event of await events) this.stream?.writeFrames([frameOf(event, entry.token)]);
+          for (const event of await events) this.stream?.writeBatch(frameOf(event, entry.token), 1);
         }
       }
     } catch {
@@ -205,7 +279,10 @@ function endWithToken(ctx: ApiContext, watcher: Watcher): void {
   const stillAuthenticated = ctx.state.stillAuthenticated;
   if (!token || !stillAuthenticated) return;
   const untilExpiry = token.expiresAt - Date.now();
-  const expiry = untilExpiry < MAX_TIMER_MS ? setTimeout(() => watcher.end(), Math.max(0, untilExpiry)) : undefined;
+  const expiry =
+    untilExpiry < MAX_TIMER_MS
+      ? setTimeout(() => watcher.end(), Math.max(0, untilExpiry))
+      : undefined;
   const recheck = setInterval(() => {
     void stillAuthenticated().then(
       (valid) => {
@@ -223,7 +300,12 @@ function endWithToken(ctx: ApiContext, watcher: Watcher): void {
 }
 
 /** Serves a watch of `view` (the request's parameters already checked by checkWatchRequest). */
-export async function serveWatch(ctx: ApiContext, hub: WatchHub, view: WatchView, token: string | undefined): Promise<void> {
+export async function serveWatch(
+  ctx: ApiContext,
+  hub: WatchHub,
+  view: WatchView,
+  token: string | undefined,
+): Promise<void> {
   const watcher = new Watcher(hub, view);
   // Rate limits (auth.md §8): at most maxWatchesPerClient open per caller; 429 before the stream starts.
   const releaseSlot = ctx.state.admitWatch?.();

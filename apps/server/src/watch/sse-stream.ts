@@ -59,11 +59,11 @@ export class SseStream {
     }
   }
 
-  /** Writes several framed events in one write; each counts as an event for the slow-client limit. */
-  writeFrames(frames: readonly Buffer[]): void {
+  /** Writes `events` framed events (`id`, `event`, `data`, blank line) in one write: bytes that many streams may share. */
+  writeBatch(bytes: Buffer, events: number): void {
     if (this.ended) return;
-    this.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames));
-    if (this.congested !== undefined && (this.congested += frames.length) > this.maxBufferedEvents) {
+    this.write(bytes);
+    if (this.congested !== undefined && (this.congested += events) > this.maxBufferedEvents) {
       this.finish("slow");
     }
   }

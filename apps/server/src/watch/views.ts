@@ -33,6 +33,11 @@ export interface Snapshot {
 export interface WatchView {
   /** The history it follows: a mesh's, or (undefined) the meshes'. */
   readonly mesh: string | undefined;
+  /**
+   * Set when every watch with the same key renders each change alike, and at
+   * once: their streams then share the bytes of a batch of changes.
+   */
+  readonly sharedAs?: string;
   snapshot(): Promise<Snapshot>;
   /** The events of one change; none when the change is not about this watch. */
   render(entry: HistoryEntry): RenderedEvent[] | Promise<RenderedEvent[]>;
@@ -76,9 +81,19 @@ const makeChangeEvent = (entry: HistoryEntry): RenderedEvent => ({
   ),
 });
 
-const storedEvent = (type: AnyResourceType, mesh: string | undefined, item: StoredResource): RenderedEvent => ({
+const storedEvent = (
+  type: AnyResourceType,
+  mesh: string | undefined,
+  item: StoredResource,
+): RenderedEvent => ({
   kind: "created",
-  data: eventData(type.name, type.scope === "global" ? undefined : mesh, item.resource.name, item.version, item.json),
+  data: eventData(
+    type.name,
+    type.scope === "global" ? undefined : mesh,
+    item.resource.name,
+    item.version,
+    item.json,
+  ),
 });
 
 /** The changes of one type: `/meshes?watch=true` and `/meshes/{mesh}/{collection}?watch=true`. */
@@ -91,12 +106,23 @@ export function collectionView(
   const history = type.scope === "global" ? undefined : mesh;
   return {
     mesh: history,
+    ...(visible ? {} : { sharedAs: `collection ${type.name}` }),
     async snapshot() {
-      const list = await store.list(type, history, { withToken: true, ...(visible ? { filter: visible } : {}) });
-      const versions = new Map(list.items.map((item) => [versionKey(type.name, item.resource.name), item.version]));
-      return { events: list.items.map((item) => storedEvent(type, history, item)), versions, token: list.token as string };
+      const list = await store.list(type, history, {
+        withToken: true,
+        ...(visible ? { filter: visible } : {}),
+      });
+      const versions = new Map(
+        list.items.map((item) => [versionKey(type.name, item.resource.name), item.version]),
+      );
+      return {
+        events: list.items.map((item) => storedEvent(type, history, item)),
+        versions,
+        token: list.token as string,
+      };
     },
-    render: (entry) => (entry.type === type.name && (!visible || visible(entry)) ? [changeEvent(entry)] : []),
+    render: (entry) =>
+      entry.type === type.name && (!visible || visible(entry)) ? [changeEvent(entry)] : [],
   };
 }
 
@@ -109,6 +135,7 @@ export function meshEventsView(
   const wanted = (type: AnyResourceType) => types === undefined || types.has(type.name);
   return {
     mesh,
+    sharedAs: `events ${types === undefined ? "*" : [...types].sort().join(",")}`,
     async snapshot() {
       // The token first: what the reads below miss of later changes, the changes after it give.
       const token = await store.historyToken(mesh);
@@ -123,7 +150,9 @@ export function meshEventsView(
         if (meshItem) add(MeshType, meshItem);
       }
       const lists = await Promise.all(
-        meshScopedTypes.filter(wanted).map(async (type) => [type, await store.list(type, mesh)] as const),
+        meshScopedTypes
+          .filter(wanted)
+          .map(async (type) => [type, await store.list(type, mesh)] as const),
       );
       for (const [type, list] of lists) for (const item of list.items) add(type, item);
       return { events, versions, token };
@@ -138,7 +167,11 @@ export function meshEventsView(
  * matching is `created` and one that stops matching `deleted`, as a
  * Kubernetes watch with a label selector does.
  */
-export function overviewView(store: ResourceStore, mesh: string, filters: readonly TagFilter[]): WatchView {
+export function overviewView(
+  store: ResourceStore,
+  mesh: string,
+  filters: readonly TagFilter[],
+): WatchView {
   const filtered = filters.length > 0;
   const matches = (dataplane: Dataplane) => !filtered || matchesTags(dataplane, filters);
   /** With filters: the names of the dataplanes the client was shown. */
@@ -189,7 +222,8 @@ export function overviewView(store: ResourceStore, mesh: string, filters: readon
       const events = list.items.map((item, i) => {
         const insight = insights[i];
         versions.set(versionKey(DataplaneType.name, item.resource.name), item.version);
-        if (insight) versions.set(versionKey(DataplaneInsightType.name, item.resource.name), insight.version);
+        if (insight)
+          versions.set(versionKey(DataplaneInsightType.name, item.resource.name), insight.version);
         if (filtered) shown.add(item.resource.name);
         return event("created", item, insight);
       });
@@ -203,7 +237,13 @@ export function overviewView(store: ResourceStore, mesh: string, filters: readon
           return [
             {
               kind: "deleted",
-              data: eventData("DataplaneOverview", mesh, entry.name, `${entry.version}+${insight?.version ?? "0"}`, undefined),
+              data: eventData(
+                "DataplaneOverview",
+                mesh,
+                entry.name,
+                `${entry.version}+${insight?.version ?? "0"}`,
+                undefined,
+              ),
             },
           ];
         }

@@ -96,7 +96,11 @@ export class HistoryFollower {
     this.lastRead = performance.now();
     try {
       for (;;) {
-        const read = await this.hub.store.readHistory(this.mesh, this.cursor as string, HISTORY_BATCH);
+        const read = await this.hub.store.readHistory(
+          this.mesh,
+          this.cursor as string,
+          HISTORY_BATCH,
+        );
         if (this.failed) return;
         if (read.status === "reset") {
           this.fail();
