@@ -1,11 +1,13 @@
 /** The client factory: typed methods for every resource type, plus the API's other endpoints. */
-import type {
-  Catalog,
-  DataplaneInspection,
-  DataplaneOverview,
-  PolicyDataplanesItem,
-  PolicyType,
-  ResourceType,
+import {
+  resourceTypeByName,
+  type Catalog,
+  type DataplaneInspection,
+  type DataplaneOverview,
+  type PolicyDataplanesItem,
+  type PolicyType,
+  type Resource,
+  type ResourceType,
 } from "@kuma-ts/model";
 import { InvalidResponseError } from "./errors.js";
 import {
@@ -24,10 +26,18 @@ import {
   pageFrom,
   pagesOf,
   policyDataplanesItemFrom,
+  resourceFrom,
   type IndexInfo,
   type Page,
 } from "./responses.js";
-import { createTransport, entityTag, type Fetch } from "./transport.js";
+import {
+  createStreamOpener,
+  createTransport,
+  entityTag,
+  type Fetch,
+  type TransportOptions,
+} from "./transport.js";
+import { watchEvents, type WatchEvent, type WatchOptions } from "./watch.js";
 
 /** How to reach the control plane. */
 export interface ClientOptions {
@@ -65,6 +75,19 @@ export interface DataplaneOverviewQuery extends PageOptions {
    * the value `*` matches any value of an existing key.
    */
   readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Which dataplane overviews to watch: a mesh and tag filters, as for the list. */
+export interface DataplaneOverviewWatch extends WatchOptions {
+  readonly mesh: string;
+  /** As for `dataplaneOverviews`; a dataplane that starts or stops matching is `created` or `deleted`. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Which changes of a mesh to watch: all of them (the Mesh included), or those of `types`. */
+export interface MeshEventsWatch extends WatchOptions {
+  readonly mesh: string;
+  readonly types?: readonly ResourceType[];
 }
 
 /** Which dataplane to inspect. */
@@ -108,6 +131,18 @@ export interface KumaClient {
     knownVersion: string | undefined,
   ): Promise<Versioned<DataplaneOverview> | undefined>;
   /**
+   * The changes of a mesh's dataplane overviews (`dataplanes+insights?watch=true`):
+   * an event whenever a Dataplane or its insight is written. As `resources(T).watch`.
+   */
+  watchDataplaneOverviews(
+    query: DataplaneOverviewWatch,
+  ): AsyncIterable<WatchEvent<DataplaneOverview>>;
+  /**
+   * Every change in one mesh, or only those of `types`, in one connection
+   * (`/meshes/{mesh}/events`); each resource decoded with its own type. As `resources(T).watch`.
+   */
+  watchMeshEvents(query: MeshEventsWatch): AsyncIterable<WatchEvent<Resource>>;
+  /**
    * Every attachment of a dataplane with the policies that apply there and
    * their effect; a missing dataplane is an ApiError with status 404.
    */
@@ -121,7 +156,10 @@ export interface KumaClient {
   /** `POST /tokens/user`: a new user token (a JWT). */
   issueUserToken(request: UserTokenRequest): Promise<string>;
   /** `POST /tokens/user/revocations`: revokes tokens by id (`jti`) and/or by token; answers the ids revoked. */
-  revokeUserTokens(request: { readonly ids?: readonly string[]; readonly tokens?: readonly string[] }): Promise<string[]>;
+  revokeUserTokens(request: {
+    readonly ids?: readonly string[];
+    readonly tokens?: readonly string[];
+  }): Promise<string[]>;
   /** `POST /tokens/user/signing-keys`: adds a signing key; answers its `kid`. */
   createSigningKey(): Promise<string>;
   /** `DELETE /tokens/user/signing-keys/{kid}`. */
@@ -143,14 +181,16 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export function createClient(options: ClientOptions): KumaClient {
   if (!URL.canParse(options.baseUrl))
     throw new TypeError(`invalid base URL: ${JSON.stringify(options.baseUrl)}`);
-  const transport = createTransport({
+  const transportOptions: TransportOptions = {
     baseUrl: options.baseUrl,
     // Called through a function, never as a method of the options: a browser's fetch throws
     // "Illegal invocation" when its receiver is not the window.
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     headers: authHeaders(options),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-  });
+  };
+  const transport = createTransport(transportOptions);
+  const openStream = createStreamOpener(transportOptions);
   const resourceClients = new Map<ResourceType, ResourceClient<ResourceType>>();
   const overviewsPath = (mesh: string) => `/meshes/${encodeURIComponent(mesh)}/dataplanes+insights`;
   const policyDataplanes = async (query: PolicyDataplanesQuery) => {
@@ -179,7 +219,11 @@ export function createClient(options: ClientOptions): KumaClient {
     resources<T extends ResourceType>(type: T): ResourceClient<T> {
       let found = resourceClients.get(type);
       if (!found) {
-        found = createResourceClient(type, transport) as unknown as ResourceClient<ResourceType>;
+        found = createResourceClient(
+          type,
+          transport,
+          openStream,
+        ) as unknown as ResourceClient<ResourceType>;
         resourceClients.set(type, found);
       }
       return found as unknown as ResourceClient<T>;
@@ -194,11 +238,10 @@ export function createClient(options: ClientOptions): KumaClient {
       return catalogFrom(await transport({ method: "GET", path: "/catalog" }));
     },
     async dataplaneOverviews(query) {
-      const tags = Object.entries(query.tags ?? {}).map(([key, value]) => `${key}:${value}`);
       const response = await transport({
         method: "GET",
         path: overviewsPath(query.mesh),
-        query: { tag: tags, size: query.size, offset: query.offset },
+        query: { tag: tagFilters(query.tags), size: query.size, offset: query.offset },
       });
       return pageFrom(response, (value, path) => overviewFrom(response, value, path));
     },
@@ -207,6 +250,39 @@ export function createClient(options: ClientOptions): KumaClient {
       return (await dataplaneOverviewIfChanged(key, undefined))!.resource;
     },
     dataplaneOverviewIfChanged,
+    watchDataplaneOverviews({ mesh, tags, ...watchOptions }) {
+      return watchEvents(
+        openStream,
+        {
+          path: overviewsPath(mesh),
+          query: { tag: tagFilters(tags) },
+          decode: (response, _type, value, path) => overviewFrom(response, value, path),
+        },
+        watchOptions,
+      );
+    },
+    watchMeshEvents({ mesh, types, ...watchOptions }) {
+      return watchEvents(
+        openStream,
+        {
+          path: `/meshes/${encodeURIComponent(mesh)}/events`,
+          query: { type: types?.map((type) => type.name) },
+          decode: (response, typeName, value, path) => {
+            const type = resourceTypeByName(typeName);
+            if (!type) {
+              throw new InvalidResponseError(response.method, response.url, response.status, [
+                {
+                  field: path.replace(/\.resource$/, ".type"),
+                  message: `unknown type ${JSON.stringify(typeName)}`,
+                },
+              ]);
+            }
+            return resourceFrom(type, response, value, path) as Resource;
+          },
+        },
+        watchOptions,
+      );
+    },
     async inspectDataplane(query) {
       const response = await transport({
         method: "GET",
@@ -222,7 +298,11 @@ export function createClient(options: ClientOptions): KumaClient {
       const response = await transport({
         method: "POST",
         path: "/tokens/user",
-        body: JSON.stringify({ name: request.name, groups: request.groups ?? [], validFor: request.validFor }),
+        body: JSON.stringify({
+          name: request.name,
+          groups: request.groups ?? [],
+          validFor: request.validFor,
+        }),
         text: true,
       });
       return String(response.body).trim();
@@ -252,7 +332,10 @@ export function createClient(options: ClientOptions): KumaClient {
       return kid;
     },
     async deleteSigningKey(kid) {
-      await transport({ method: "DELETE", path: `/tokens/user/signing-keys/${encodeURIComponent(kid)}` });
+      await transport({
+        method: "DELETE",
+        path: `/tokens/user/signing-keys/${encodeURIComponent(kid)}`,
+      });
     },
     async adminUserToken() {
       const response = await transport({ method: "GET", path: "/global-secrets/admin-user-token" });
@@ -265,6 +348,11 @@ export function createClient(options: ClientOptions): KumaClient {
       return new TextDecoder().decode(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
     },
   };
+}
+
+/** The `tag` parameters of an overview query: `key:value` each. */
+function tagFilters(tags: Readonly<Record<string, string>> | undefined): string[] {
+  return Object.entries(tags ?? {}).map(([key, value]) => `${key}:${value}`);
 }
 
 /** The headers of every request: the configured ones plus the token's `Authorization`. */

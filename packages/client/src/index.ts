@@ -13,7 +13,9 @@ export type {
   ClientOptions,
   DataplaneInspectionQuery,
   DataplaneOverviewQuery,
+  DataplaneOverviewWatch,
   KumaClient,
+  MeshEventsWatch,
   PolicyDataplanesQuery,
   UserTokenRequest,
 } from "./client.js";
@@ -30,6 +32,9 @@ export type {
   ResourceClient,
   ResourceKey,
   Versioned,
+  WatchArgs,
 } from "./resource-client.js";
 export type { IndexInfo, Page } from "./responses.js";
 export type { Fetch } from "./transport.js";
+export { DEFAULT_WATCH_IDLE_TIMEOUT_MS } from "./watch.js";
+export type { WatchEvent, WatchOptions } from "./watch.js";

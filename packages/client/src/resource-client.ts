@@ -5,7 +5,8 @@
  */
 import { encodeWire, type ResourceOf, type ResourceType } from "@kuma-ts/model";
 import { isNotModified, pageFrom, pagesOf, resourceFrom, type Page } from "./responses.js";
-import { entityTag, type Transport } from "./transport.js";
+import { entityTag, type StreamOpener, type Transport } from "./transport.js";
+import { watchEvents, type WatchEvent, type WatchOptions } from "./watch.js";
 
 /** Whether a registry entry's resources carry a `mesh` (true) or are global (false). */
 export type IsMeshScoped<T extends ResourceType> = "mesh" extends keyof ResourceOf<T>
@@ -33,6 +34,13 @@ export type ListArgs<T extends ResourceType> = T extends ResourceType
   ? IsMeshScoped<T> extends true
     ? [options: { readonly mesh: string } & PageOptions]
     : [options?: { readonly mesh?: undefined } & PageOptions]
+  : never;
+
+/** The arguments of `watch`: the collection plus the watch's options. */
+export type WatchArgs<T extends ResourceType> = T extends ResourceType
+  ? IsMeshScoped<T> extends true
+    ? [options: { readonly mesh: string } & WatchOptions]
+    : [options?: { readonly mesh?: undefined } & WatchOptions]
   : never;
 
 /** A resource with the version of its ETag. */
@@ -89,12 +97,20 @@ export interface ResourceClient<T extends ResourceType> {
   put(resource: ResourceOf<T>, options?: PutOptions): Promise<PutResult>;
   /** Deletes one resource (for a Mesh: with everything in it). */
   delete(key: ResourceKey<T>, options?: DeleteOptions): Promise<void>;
+  /**
+   * The changes of the collection as they happen (watch.md): without `since`
+   * a snapshot of what exists, `synced`, then live events; with it, the
+   * changes after it. Resumes by itself on a dropped connection; ends
+   * quietly when `signal` aborts or the loop is left.
+   */
+  watch(...args: WatchArgs<T>): AsyncIterable<WatchEvent<ResourceOf<T>>>;
 }
 
 /** Builds the methods of one resource type over a transport. */
 export function createResourceClient<T extends ResourceType>(
   type: T,
   transport: Transport,
+  openStream: StreamOpener,
 ): ResourceClient<T> {
   const collectionPath = (mesh: string | undefined): string => {
     if (type.scope === "global") return `/${type.path}`;
@@ -173,6 +189,17 @@ export function createResourceClient<T extends ResourceType>(
       });
       return { created: response.status === 201, version: response.version };
     },
+    watch: ((options: { mesh?: string } & WatchOptions = {}) => {
+      const { mesh: _mesh, ...watchOptions } = options;
+      return watchEvents(
+        openStream,
+        {
+          path: collectionPath(options.mesh),
+          decode: (response, _type, value, path) => resourceFrom(type, response, value, path),
+        },
+        watchOptions,
+      );
+    }) as ResourceClient<T>["watch"],
     delete: (async (key: { mesh?: string; name: string }, options: DeleteOptions = {}) => {
       const headers: Record<string, string> = {};
       if (options.ifMatch !== undefined) headers["If-Match"] = entityTag(options.ifMatch);

@@ -51,11 +51,8 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 
 /** Builds the transport of one client. */
 export function createTransport(options: TransportOptions): Transport {
-  const base = options.baseUrl;
-  const trimmedBase = base.replace(/\/+$/, "");
   return async (request) => {
-    const url =
-      request.path === "" ? base : trimmedBase + request.path + queryString(request.query);
+    const url = requestUrl(options.baseUrl, request);
     const headers: Record<string, string> = {
       Accept: request.text ? "text/plain, application/json" : "application/json",
       ...options.headers,
@@ -106,6 +103,89 @@ export function createTransport(options: TransportOptions): Transport {
       resumeToken: resumeToken ?? undefined,
       body,
     };
+  };
+}
+
+/** The absolute URL of a request: the base URL, the path below it, the query. */
+function requestUrl(base: string, request: Pick<TransportRequest, "path" | "query">): string {
+  return request.path === ""
+    ? base
+    : base.replace(/\/+$/, "") + request.path + queryString(request.query);
+}
+
+/** A `GET` of an event stream (watch.md), relative to the client's base URL. */
+export interface StreamRequest {
+  readonly path: string;
+  readonly query?: Query;
+  readonly headers?: Record<string, string>;
+}
+
+/** An event stream the server started: its URL and the reader of its body. */
+export interface OpenedStream {
+  readonly url: string;
+  readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+}
+
+/**
+ * Opens event streams (`Accept: text/event-stream`). The client's timeout
+ * covers the opening only (until the headers, or the whole body of an error
+ * answer), never the stream itself, which lives as long as its reader. An
+ * error status becomes an ApiError, a failure to connect a NetworkError, a
+ * success that is not an event stream an InvalidResponseError. When `signal`
+ * aborts, its reason is thrown as is.
+ */
+export type StreamOpener = (request: StreamRequest, signal: AbortSignal) => Promise<OpenedStream>;
+
+/** Builds the stream opener of one client. */
+export function createStreamOpener(options: TransportOptions): StreamOpener {
+  return async (request, signal) => {
+    const url = requestUrl(options.baseUrl, request);
+    const headers: Record<string, string> = {
+      Accept: "text/event-stream",
+      ...options.headers,
+      ...request.headers,
+    };
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    const timeout =
+      options.timeoutMs > 0
+        ? setTimeout(
+            () => controller.abort(new DOMException("the watch did not open", "TimeoutError")),
+            options.timeoutMs,
+          )
+        : undefined;
+    try {
+      let response: Response;
+      let errorText = "";
+      try {
+        response = await options.fetch(url, { method: "GET", headers, signal: controller.signal });
+        if (response.status >= 400) errorText = await response.text();
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        const timedOut = isTimeout(controller.signal.reason);
+        const reason = timedOut
+          ? `timed out after ${options.timeoutMs} ms`
+          : describeTransportFailure(error);
+        throw new NetworkError("GET", url, reason, timedOut, error);
+      }
+      if (response.status >= 400) throw apiError("GET", url, response.status, errorText);
+      const contentType = response.headers.get("content-type") ?? "";
+      if (!/^text\/event-stream\b/i.test(contentType.trim()) || !response.body) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new InvalidResponseError("GET", url, response.status, [
+          {
+            field: "",
+            message: `not an event stream (Content-Type: ${contentType || "none"})`,
+          },
+        ]);
+      }
+      // From here on the stream is closed through the caller's signal only.
+      return { url, reader: response.body.getReader() };
+    } finally {
+      clearTimeout(timeout);
+    }
   };
 }
 
