@@ -122,6 +122,15 @@ export class HistoryRing {
     this.length++;
   }
 
+  /** Drops every change: a token from before the last one is then answered with a reset. */
+  forget(): void {
+    const last = this.at(this.length - 1);
+    if (last) this.droppedUpTo = last.position;
+    this.entries.length = 0;
+    this.start = 0;
+    this.length = 0;
+  }
+
   /** The changes after position `after`, `limit` at most, with tokens made by `token`. */
   read(after: number, limit: number, token: (position: number) => string): HistoryRead {
     if (after < this.droppedUpTo) {

@@ -2115,7 +2115,7 @@ export interface components {
                     expirationTime: string;
                 };
                 /**
-                 * @description changes retained per mesh for resuming watches (Redis: in that mesh's hash-tag slot)
+                 * @description changes retained per mesh for resuming watches (Redis: in that mesh's hash-tag slot); a deleted mesh's are kept an hour
                  * @default 10000
                  */
                 watchHistory: number;

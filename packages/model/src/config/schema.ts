@@ -79,7 +79,7 @@ const Store = Section({
     { minimum: 1, maximum: 10000000 },
     {
       description:
-        "changes retained per mesh for resuming watches (Redis: in that mesh's hash-tag slot)",
+        "changes retained per mesh for resuming watches (Redis: in that mesh's hash-tag slot); a deleted mesh's are kept an hour",
     },
   ),
 });
@@ -96,9 +96,12 @@ const StaticPublicKey = Type.Object(
 
 /** Authentication of API requests (auth.md §2–§5). */
 const Authn = Section({
-  type: EnumSetting(["tokens"], "tokens", { description: "how API clients authenticate: user tokens (JWT)" }),
+  type: EnumSetting(["tokens"], "tokens", {
+    description: "how API clients authenticate: user tokens (JWT)",
+  }),
   localhostIsAdmin: BooleanSetting(true, {
-    description: "requests from loopback, not proxied and not from a browser page on another origin, are admin",
+    description:
+      "requests from loopback, not proxied and not from a browser page on another origin, are admin",
   }),
   tokens: Section({
     bootstrapAdminToken: BooleanSetting(true, {
@@ -110,7 +113,8 @@ const Authn = Section({
         description: "verify tokens with the signing keys kept in the store",
       }),
       publicKeys: JsonSetting(Type.Array(StaticPublicKey), [], {
-        description: "static public keys (`[{kid, key|keyFile}]`, PEM) that verify tokens issued elsewhere",
+        description:
+          "static public keys (`[{kid, key|keyFile}]`, PEM) that verify tokens issued elsewhere",
         yamlOnly: true,
       }),
     }),
@@ -126,26 +130,53 @@ const Authn = Section({
 
 /** Rate limits of the API (auth.md §8): token buckets per caller, shared through Redis. */
 const RateLimit = Section({
-  enabled: BooleanSetting(false, { description: "limit requests per caller (off keeps Kuma 0.4's behaviour)" }),
-  readsPerSecond: IntegerSetting(50, { minimum: 1, maximum: 1000000 }, { description: "GET and HEAD per second per caller" }),
-  readBurst: IntegerSetting(100, { minimum: 1, maximum: 1000000 }, { description: "reads a caller may make at once" }),
-  writesPerSecond: IntegerSetting(10, { minimum: 1, maximum: 1000000 }, {
-    description: "PUT, POST and DELETE per second per caller",
+  enabled: BooleanSetting(false, {
+    description: "limit requests per caller (off keeps Kuma 0.4's behaviour)",
   }),
-  writeBurst: IntegerSetting(20, { minimum: 1, maximum: 1000000 }, { description: "writes a caller may make at once" }),
-  maxWatchesPerClient: IntegerSetting(10, { minimum: 1, maximum: 1000000 }, {
-    description: "watch streams one caller may have open at once",
+  readsPerSecond: IntegerSetting(
+    50,
+    { minimum: 1, maximum: 1000000 },
+    { description: "GET and HEAD per second per caller" },
+  ),
+  readBurst: IntegerSetting(
+    100,
+    { minimum: 1, maximum: 1000000 },
+    { description: "reads a caller may make at once" },
+  ),
+  writesPerSecond: IntegerSetting(
+    10,
+    { minimum: 1, maximum: 1000000 },
+    {
+      description: "PUT, POST and DELETE per second per caller",
+    },
+  ),
+  writeBurst: IntegerSetting(
+    20,
+    { minimum: 1, maximum: 1000000 },
+    { description: "writes a caller may make at once" },
+  ),
+  maxWatchesPerClient: IntegerSetting(
+    10,
+    { minimum: 1, maximum: 1000000 },
+    {
+      description: "watch streams one caller may have open at once",
+    },
+  ),
+  exemptGroups: ListSetting(["mesh-system:admin"], {
+    description: "callers in these groups are never limited",
   }),
-  exemptGroups: ListSetting(["mesh-system:admin"], { description: "callers in these groups are never limited" }),
   trustedProxies: ListSetting([], {
-    description: "CIDRs of proxies whose X-Forwarded-For is believed when keying anonymous callers by address",
+    description:
+      "CIDRs of proxies whose X-Forwarded-For is believed when keying anonymous callers by address",
   }),
 });
 
 /** The audit log (auth.md §10). */
 const Audit = Section({
   enabled: BooleanSetting(true, { description: "one JSON line per write and per refused request" }),
-  path: StringSetting("", { description: "file the lines are appended to; empty: stdout, with `\"logger\":\"audit\"`" }),
+  path: StringSetting("", {
+    description: 'file the lines are appended to; empty: stdout, with `"logger":"audit"`',
+  }),
 });
 
 /** The API over TLS (auth.md §11), on a port of its own. */
@@ -153,15 +184,22 @@ const Https = Section({
   enabled: BooleanSetting(false, { description: "serve the API over TLS too" }),
   interface: StringSetting("0.0.0.0", { description: "address the HTTPS API listens on" }),
   port: PortSetting(5682, { description: "port of the HTTPS API" }),
-  tlsCertFile: StringSetting("", { description: "PEM certificate (chain) of the server; required when enabled" }),
-  tlsKeyFile: StringSetting("", { description: "PEM private key of the certificate; required when enabled" }),
+  tlsCertFile: StringSetting("", {
+    description: "PEM certificate (chain) of the server; required when enabled",
+  }),
+  tlsKeyFile: StringSetting("", {
+    description: "PEM private key of the certificate; required when enabled",
+  }),
   tlsCaFile: StringSetting("", {
     description: "PEM CA of client certificates; when set, clients are asked for one",
     env: "KUMA_API_SERVER_HTTPS_CLIENT_CERTS_CA_FILE",
   }),
-  tlsMinVersion: EnumSetting(["TLSv1_2", "TLSv1_3"], "TLSv1_2", { description: "oldest TLS version accepted" }),
+  tlsMinVersion: EnumSetting(["TLSv1_2", "TLSv1_3"], "TLSv1_2", {
+    description: "oldest TLS version accepted",
+  }),
   requireClientCert: BooleanSetting(false, {
-    description: "refuse connections without a client certificate signed by tlsCaFile (transport only: confers no identity)",
+    description:
+      "refuse connections without a client certificate signed by tlsCaFile (transport only: confers no identity)",
   }),
 });
 
@@ -259,7 +297,9 @@ export const DEFAULT_ACCESS_RULES: AccessRule[] = [
 
 /** Authorization (auth.md §6). */
 const Access = Section({
-  type: EnumSetting(["static"], "static", { description: "how requests are authorized: static rules" }),
+  type: EnumSetting(["static"], "static", {
+    description: "how requests are authorized: static rules",
+  }),
   static: Section({
     adminResources: AllowList(
       ["mesh-system:admin"],

@@ -38,6 +38,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Throws a TypeError for a name or data no secret can have (callers build them, users never do). */
 export function assertSecret(name: string, data?: string): void {
-  if (!SECRET_NAME.test(name)) throw new TypeError(`invalid global secret name ${JSON.stringify(name)}`);
-  if (data !== undefined && !BASE64.test(data)) throw new TypeError(`the data of global secret ${name} is not base64`);
+  if (!SECRET_NAME.test(name))
+    throw new TypeError(`invalid global secret name ${JSON.stringify(name)}`);
+  if (data !== undefined && !BASE64.test(data))
+    throw new TypeError(`the data of global secret ${name} is not base64`);
 }

@@ -1,7 +1,11 @@
 import { startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ResourceStore } from "../contract.js";
-import { ResourceAlreadyExistsError, ResourceNotFoundError, VersionConflictError } from "../errors.js";
+import {
+  ResourceAlreadyExistsError,
+  ResourceNotFoundError,
+  VersionConflictError,
+} from "../errors.js";
 import { createMemoryStore } from "../memory/store.js";
 import { createRedisStore } from "../redis/store.js";
 import { uniquePrefix } from "../test-support/redis.js";
@@ -56,19 +60,24 @@ describe.each(backends)("global secrets on the $name store", (backend) => {
     const created = await secrets.create("user-token-signing-key-1", "YWJj");
     expect(await secrets.get("user-token-signing-key-1")).toEqual(created);
     await secrets.create("admin-user-token", "eHl6");
-    expect((await secrets.list()).map((s) => s.name)).toEqual(["admin-user-token", "user-token-signing-key-1"]);
+    expect((await secrets.list()).map((s) => s.name)).toEqual([
+      "admin-user-token",
+      "user-token-signing-key-1",
+    ]);
     const updated = await secrets.update("user-token-signing-key-1", "ZGVm", created.version);
     expect(updated.version).not.toBe(created.version);
     expect((await secrets.get("user-token-signing-key-1"))?.data).toBe("ZGVm");
-    await expect(secrets.update("user-token-signing-key-1", "Z2hp", created.version)).rejects.toBeInstanceOf(
-      VersionConflictError,
-    );
-    await expect(secrets.delete("user-token-signing-key-1", created.version)).rejects.toBeInstanceOf(
-      VersionConflictError,
-    );
+    await expect(
+      secrets.update("user-token-signing-key-1", "Z2hp", created.version),
+    ).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(
+      secrets.delete("user-token-signing-key-1", created.version),
+    ).rejects.toBeInstanceOf(VersionConflictError);
     await secrets.delete("user-token-signing-key-1", updated.version);
     expect(await secrets.get("user-token-signing-key-1")).toBeUndefined();
-    await expect(secrets.delete("user-token-signing-key-1")).rejects.toBeInstanceOf(ResourceNotFoundError);
+    await expect(secrets.delete("user-token-signing-key-1")).rejects.toBeInstanceOf(
+      ResourceNotFoundError,
+    );
     await expect(secrets.update("nope", "YQ==", "1")).rejects.toBeInstanceOf(ResourceNotFoundError);
   });
 
@@ -85,11 +94,14 @@ describe.each(backends)("global secrets on the $name store", (backend) => {
     const { peer } = backend.open();
     const replicas = Array.from({ length: 8 }, () => peer());
     const outcomes = await Promise.allSettled(
-      replicas.map((replica, i) => replica.globalSecrets.create("user-token-signing-key-1", btoa(`key-${i}`))),
+      replicas.map((replica, i) =>
+        replica.globalSecrets.create("user-token-signing-key-1", btoa(`key-${i}`)),
+      ),
     );
     const winners = outcomes.filter((o) => o.status === "fulfilled");
     expect(winners).toHaveLength(1);
-    for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toBeInstanceOf(ResourceAlreadyExistsError);
+    for (const o of outcomes)
+      if (o.status === "rejected") expect(o.reason).toBeInstanceOf(ResourceAlreadyExistsError);
     const stored = await replicas[3]!.globalSecrets.get("user-token-signing-key-1");
     expect(stored?.data).toBe((winners[0] as PromiseFulfilledResult<{ data: string }>).value.data);
   });
@@ -102,7 +114,11 @@ describe.each(backends)("global secrets on the $name store", (backend) => {
         const current = (await replica.globalSecrets.get("user-token-revocations"))!;
         const ids = atob(current.data).split(",").filter(Boolean);
         try {
-          await replica.globalSecrets.update("user-token-revocations", btoa([...ids, id].join(",")), current.version);
+          await replica.globalSecrets.update(
+            "user-token-revocations",
+            btoa([...ids, id].join(",")),
+            current.version,
+          );
           return;
         } catch (error) {
           if (!(error instanceof VersionConflictError)) throw error;
@@ -118,6 +134,8 @@ describe.each(backends)("global secrets on the $name store", (backend) => {
   it("refuses names and data no secret can have", async () => {
     const { store } = backend.open();
     await expect(store.globalSecrets.create("Bad Name", "YQ==")).rejects.toBeInstanceOf(TypeError);
-    await expect(store.globalSecrets.create("good", "not base64!")).rejects.toBeInstanceOf(TypeError);
+    await expect(store.globalSecrets.create("good", "not base64!")).rejects.toBeInstanceOf(
+      TypeError,
+    );
   });
 });

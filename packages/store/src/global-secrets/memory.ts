@@ -1,9 +1,21 @@
 /** Global secrets in process memory: shared by every store object over one memory store. */
-import { ResourceAlreadyExistsError, ResourceNotFoundError, StoreUnavailableError, VersionConflictError } from "../errors.js";
-import { assertSecret, GLOBAL_SECRET_TYPE, type GlobalSecret, type GlobalSecretStore } from "./contract.js";
+import {
+  ResourceAlreadyExistsError,
+  ResourceNotFoundError,
+  StoreUnavailableError,
+  VersionConflictError,
+} from "../errors.js";
+import {
+  assertSecret,
+  GLOBAL_SECRET_TYPE,
+  type GlobalSecret,
+  type GlobalSecretStore,
+} from "./contract.js";
 
 /** A memory global-secret store; `isClosed` tells whether its resource store was closed. */
-export function createMemoryGlobalSecrets(isClosed: () => boolean = () => false): GlobalSecretStore {
+export function createMemoryGlobalSecrets(
+  isClosed: () => boolean = () => false,
+): GlobalSecretStore {
   const secrets = new Map<string, GlobalSecret>();
   let lastVersion = 0;
   const ensureOpen = (): void => {
@@ -36,7 +48,8 @@ export function createMemoryGlobalSecrets(isClosed: () => boolean = () => false)
     async create(name, data) {
       ensureOpen();
       assertSecret(name, data);
-      if (secrets.has(name)) throw new ResourceAlreadyExistsError(GLOBAL_SECRET_TYPE, undefined, name);
+      if (secrets.has(name))
+        throw new ResourceAlreadyExistsError(GLOBAL_SECRET_TYPE, undefined, name);
       return write(name, data);
     },
     async update(name, data, expectVersion) {

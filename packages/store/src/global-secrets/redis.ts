@@ -6,10 +6,20 @@
  * create-if-absent and compare-and-set, so replicas starting together agree
  * on exactly one winner and concurrent appends to a secret never lose one.
  */
-import { CorruptedValueError, ResourceAlreadyExistsError, ResourceNotFoundError, VersionConflictError } from "../errors.js";
+import {
+  CorruptedValueError,
+  ResourceAlreadyExistsError,
+  ResourceNotFoundError,
+  VersionConflictError,
+} from "../errors.js";
 import type { RedisConnection } from "../redis/connection.js";
 import { RedisScript } from "../redis/scripts.js";
-import { assertSecret, GLOBAL_SECRET_TYPE, type GlobalSecret, type GlobalSecretStore } from "./contract.js";
+import {
+  assertSecret,
+  GLOBAL_SECRET_TYPE,
+  type GlobalSecret,
+  type GlobalSecretStore,
+} from "./contract.js";
 
 type Reply = (string | number | null)[];
 
@@ -49,7 +59,10 @@ return {'ok'}
 );
 
 /** The global secrets of the store with key prefix `prefix`, over its connection. */
-export function createRedisGlobalSecrets(connection: RedisConnection, prefix: string): GlobalSecretStore {
+export function createRedisGlobalSecrets(
+  connection: RedisConnection,
+  prefix: string,
+): GlobalSecretStore {
   const hash = `{${prefix}}:global-secrets`;
   const counter = `{${prefix}}:global-secrets:version`;
   const decode = (name: string, record: string): GlobalSecret => {
@@ -58,20 +71,29 @@ export function createRedisGlobalSecrets(connection: RedisConnection, prefix: st
     return Object.freeze({ name, version: record.slice(0, space), data: record.slice(space + 1) });
   };
   const conflictOrMissing = (reply: Reply, name: string, expectVersion: string): void => {
-    if (reply[0] === "notfound") throw new ResourceNotFoundError(GLOBAL_SECRET_TYPE, undefined, name);
+    if (reply[0] === "notfound")
+      throw new ResourceNotFoundError(GLOBAL_SECRET_TYPE, undefined, name);
     if (reply[0] === "conflict") throw new VersionConflictError(expectVersion, String(reply[1]));
   };
   return {
     async get(name) {
-      const record = await connection.run(`get ${GLOBAL_SECRET_TYPE}`, (client) => client.hget(hash, name), {
-        oneStep: true,
-      });
+      const record = await connection.run(
+        `get ${GLOBAL_SECRET_TYPE}`,
+        (client) => client.hget(hash, name),
+        {
+          oneStep: true,
+        },
+      );
       return record === null ? undefined : decode(name, record);
     },
     async list() {
-      const all = await connection.run(`list ${GLOBAL_SECRET_TYPE}`, (client) => client.hgetall(hash), {
-        oneStep: true,
-      });
+      const all = await connection.run(
+        `list ${GLOBAL_SECRET_TYPE}`,
+        (client) => client.hgetall(hash),
+        {
+          oneStep: true,
+        },
+      );
       return Object.keys(all)
         .sort()
         .map((name) => decode(name, all[name]!));
@@ -83,7 +105,8 @@ export function createRedisGlobalSecrets(connection: RedisConnection, prefix: st
         (client) => createScript.run(client, [hash, counter], [name, data]),
         { oneStep: true },
       )) as Reply;
-      if (reply[0] === "exists") throw new ResourceAlreadyExistsError(GLOBAL_SECRET_TYPE, undefined, name);
+      if (reply[0] === "exists")
+        throw new ResourceAlreadyExistsError(GLOBAL_SECRET_TYPE, undefined, name);
       return Object.freeze({ name, data, version: String(reply[1]) });
     },
     async update(name, data, expectVersion) {

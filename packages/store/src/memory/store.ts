@@ -62,6 +62,8 @@ export interface MemoryStoreOptions {
   readonly now?: () => Date;
   /** Changes retained per history for resuming watches (store.watchHistory); 10,000 when absent. */
   readonly watchHistory?: number;
+  /** How long the history of a deleted mesh is kept for watchers resuming after its deletion (ms); an hour when absent. */
+  readonly deletedMeshHistoryMs?: number;
 }
 
 /** What the engine keeps of one resource: its version (a small integer, held inline) and wire JSON. */
@@ -134,6 +136,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
   const histories = new Map<string, HistoryRing>();
   /** The position of the last change, in every history. */
   let lastChange = 0;
+  const deletedMeshHistoryMs = options.deletedMeshHistoryMs ?? 3_600_000;
+  /** Deleted mesh → the timer that empties its history (cancelled when the mesh is created again). */
+  const forgetting = new Map<string, NodeJS.Timeout>();
 
   const nextVersion = (): number => ++lastVersion;
 
@@ -226,6 +231,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
       flat(stampResource(resource, creationTime, modificationTime)),
     );
     collection.set(resource.name, entry);
+    if (!old && mesh === undefined) {
+      clearTimeout(forgetting.get(resource.name));
+      forgetting.delete(resource.name);
+    }
     const item = collection.view<R>(entry);
     publish(
       {
@@ -264,6 +273,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     if (!mesh) return false;
     meshes.delete(name);
     publish({ kind: "deleted", type: "Mesh", mesh: name, name, version: mesh.version });
+    // Resuming watchers see the deletion for a while; then the history keeps only where it ended.
+    const timer = setTimeout(() => {
+      forgetting.delete(name);
+      histories.get(name)?.forget();
+    }, deletedMeshHistoryMs);
+    timer.unref();
+    forgetting.set(name, timer);
     return true;
   };
 
@@ -419,6 +435,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     async close(): Promise<void> {
       closed = true;
       listeners.clear();
+      for (const timer of forgetting.values()) clearTimeout(timer);
+      forgetting.clear();
     },
   };
 }

@@ -5,7 +5,9 @@ import type { BucketLimits, BucketTake, TokenBuckets } from "./contract.js";
 const SWEEP_AT = 10_000;
 
 /** In-memory token buckets; `now` in milliseconds. */
-export function createMemoryTokenBuckets(now: () => number = () => performance.timeOrigin + performance.now()): TokenBuckets {
+export function createMemoryTokenBuckets(
+  now: () => number = () => performance.timeOrigin + performance.now(),
+): TokenBuckets {
   const buckets = new Map<string, { tokens: number; at: number; fullAt: number }>();
   const sweep = (time: number): void => {
     for (const [key, bucket] of buckets) if (bucket.fullAt <= time) buckets.delete(key);
@@ -15,7 +17,10 @@ export function createMemoryTokenBuckets(now: () => number = () => performance.t
       const time = now();
       if (buckets.size >= SWEEP_AT) sweep(time);
       const bucket = buckets.get(key) ?? { tokens: limits.burst, at: time, fullAt: time };
-      const tokens = Math.min(limits.burst, bucket.tokens + ((time - bucket.at) * limits.perSecond) / 1000);
+      const tokens = Math.min(
+        limits.burst,
+        bucket.tokens + ((time - bucket.at) * limits.perSecond) / 1000,
+      );
       const allowed = tokens >= cost;
       const left = allowed ? tokens - cost : tokens;
       buckets.set(key, {

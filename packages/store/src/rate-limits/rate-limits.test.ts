@@ -19,7 +19,13 @@ afterEach(async () => {
 });
 
 const backends = [
-  { name: "memory", open: () => { const store = createMemoryStore(); return [store, store] as const; } },
+  {
+    name: "memory",
+    open: () => {
+      const store = createMemoryStore();
+      return [store, store] as const;
+    },
+  },
   {
     name: "redis",
     open: () => {
@@ -37,7 +43,8 @@ describe.each(backends)("token buckets on the $name store", (backend) => {
     const [a, b] = backend.open();
     const limits = { perSecond: 1, burst: 3 };
     const takes = [];
-    for (let i = 0; i < 3; i++) takes.push(await (i % 2 ? b : a).tokenBuckets.take("user:alice", limits));
+    for (let i = 0; i < 3; i++)
+      takes.push(await (i % 2 ? b : a).tokenBuckets.take("user:alice", limits));
     expect(takes.map((t) => t.allowed)).toEqual([true, true, true]);
     expect(takes.map((t) => t.remaining)).toEqual([2, 1, 0]);
     const refused = await b.tokenBuckets.take("user:alice", limits);

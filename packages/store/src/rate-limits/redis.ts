@@ -44,10 +44,15 @@ export function createRedisTokenBuckets(connection: RedisConnection, prefix: str
     async take(key: string, limits: BucketLimits, cost = 1): Promise<BucketTake> {
       const reply = (await connection.run(
         "rate limit",
-        (client) => takeScript.run(client, [`${prefix}:rl:${key}`], [limits.perSecond, limits.burst, cost]),
+        (client) =>
+          takeScript.run(client, [`${prefix}:rl:${key}`], [limits.perSecond, limits.burst, cost]),
         { oneStep: true },
       )) as [number, number, number];
-      return { allowed: reply[0] === 1, remaining: Number(reply[1]), retryAfterMs: Number(reply[2]) };
+      return {
+        allowed: reply[0] === 1,
+        remaining: Number(reply[1]),
+        retryAfterMs: Number(reply[2]),
+      };
     },
   };
 }

@@ -8,6 +8,7 @@
  *   {<prefix>:<mesh>}:<Type>           HASH    resource name → record
  *   {<prefix>:<mesh>}:<Type>:names     ZSET    resource names, score 0 (lexicographic paging)
  *   {<prefix>:<mesh>}:changes          STREAM  the mesh's history: its changes, its Mesh's included
+ *                                              (expires a while after the mesh is deleted)
  *   {<prefix>}:meshes                  ZSET    mesh names, score 0
  *   {<prefix>}:meshes:changes          STREAM  the meshes' history: the changes of every Mesh
  *   {<prefix>}:id                      STRING  the store's id, in its resume tokens
@@ -69,7 +70,7 @@ export class RedisKeys {
     return `${this.meshTag(mesh)}:${type.name}:names`;
   }
 
-  /** The mesh's history (kept when the mesh is deleted, so watchers see the deletion). */
+  /** The mesh's history (kept for a while after the mesh is deleted, so resuming watchers see the deletion). */
   changes(mesh: string): string {
     return `${this.meshTag(mesh)}:changes`;
   }

@@ -60,6 +60,8 @@ export interface RedisStoreOptions {
   readonly recordCacheSize?: number;
   /** Changes retained per history for resuming watches (store.watchHistory), about; default 10000. */
   readonly watchHistory?: number;
+  /** How long the history of a deleted mesh is kept for watchers resuming after its deletion (ms); default an hour. */
+  readonly deletedMeshHistoryMs?: number;
   /** The clock of creationTime and modificationTime; `() => new Date()` when absent. */
   readonly now?: () => Date;
 }
@@ -72,6 +74,7 @@ export const REDIS_DEFAULTS = {
   commandTimeoutMs: 2000,
   recordCacheSize: 20_000,
   watchHistory: 10_000,
+  deletedMeshHistoryMs: 3_600_000,
 } as const;
 
 /** Creates the ioredis client for the options; it starts connecting at once and reconnects forever. */

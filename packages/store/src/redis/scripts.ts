@@ -96,6 +96,8 @@ local version = next_version(KEYS[2])
 redis.call('SET', KEYS[1], version .. ' ' .. ARGV[2])
 publish(ARGV[3], 'created', 'Mesh', ARGV[1], ARGV[1], version)
 remember(KEYS[3], ARGV[4], 'created', 'Mesh', ARGV[1], version, ARGV[2])
+-- The history of a mesh of this name deleted earlier is kept again.
+redis.call('PERSIST', KEYS[3])
 return {'created', version}
 `,
 );
@@ -178,6 +180,8 @@ end
 local kind = old and 'updated' or 'created'
 publish(ARGV[7], kind, ARGV[1], ARGV[2], ARGV[3], version)
 remember(KEYS[3], ARGV[9], kind, ARGV[1], ARGV[3], version, json)
+-- A Mesh created: the history of a mesh of this name deleted earlier is kept again.
+if ARGV[4] == '' and not old then redis.call('PERSIST', KEYS[3]) end
 return {kind, version, created}
 `,
 );
@@ -203,9 +207,9 @@ return {'ok', current}
 
 /**
  * KEYS: mesh record, counter, then per mesh-scoped type its items hash and names zset, then the
- * mesh's history (kept: watchers of the mesh see its deletion).
- * ARGV: mesh, expected version ('' for any), channel, history length, then the type names in
- * KEYS order.
+ * mesh's history (kept for a while: watchers of the mesh see its deletion when they resume).
+ * ARGV: mesh, expected version ('' for any), channel, history length, how long the history of
+ * the deleted mesh is kept (ms), then the type names in KEYS order.
  * Deletes the mesh's resources even when the mesh record is gone, so nothing is left behind;
  * publishes and remembers a deletion per resource (types in order, names in order), then the mesh's.
  */
@@ -220,9 +224,9 @@ if ARGV[2] ~= '' then
   if ARGV[2] ~= current then return {'conflict', current} end
 end
 local history = KEYS[#KEYS]
-for t = 5, #ARGV do
-  local items = KEYS[2 * (t - 4) + 1]
-  local names = KEYS[2 * (t - 4) + 2]
+for t = 6, #ARGV do
+  local items = KEYS[2 * (t - 5) + 1]
+  local names = KEYS[2 * (t - 5) + 2]
   local all = redis.call('ZRANGE', names, 0, -1)
   for first = 1, #all, 500 do
     local chunk = {unpack(all, first, math.min(first + 499, #all))}
@@ -242,6 +246,7 @@ if not old then return {'absent'} end
 redis.call('UNLINK', KEYS[1])
 publish(ARGV[3], 'deleted', 'Mesh', ARGV[1], ARGV[1], current)
 remember(history, ARGV[4], 'deleted', 'Mesh', ARGV[1], current)
+redis.call('PEXPIRE', history, ARGV[5])
 return {'ok', current}
 `,
 );
@@ -304,7 +309,7 @@ export const historyTokenScript = script("historyToken", `return last_id(KEYS[1]
  * The changes of a history after a position, read with the check that none of them was trimmed.
  * KEYS: the history. ARGV: the position (a stream id), how many changes at most.
  * Reply: {'ok', entries of XRANGE}, {'expired'} when changes after the position may have been
- * trimmed, or {'future'} when the position is after the history's last change (the token is of a
+ * trimmed or expired with their deleted mesh, or {'future'} when the position is after the history's last change (the token is of a
  * history that was lost).
  */
 export const readHistoryScript = script(
@@ -327,15 +332,16 @@ end
 local fields = {}
 for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
 if before(fields['last-generated-id'], ARGV[1]) then return {'future'} end
--- Trimming drops the oldest entries: changes after the position may be gone when some were
--- dropped and the position is before the first one kept.
-if tonumber(fields['entries-added']) > tonumber(fields['length']) then
-  local first = fields['first-entry']
-  if not first or first == false then
-    if before(ARGV[1], fields['last-generated-id']) then return {'expired'} end
-  elseif before(ARGV[1], first[1]) then
+-- Changes after the position may be gone when it is before the first change kept: trimming
+-- dropped the oldest, or the history is a new one (that of a deleted mesh expired, and the mesh
+-- was created again). The position of a history without changes ('0-0') missed nothing.
+local first = fields['first-entry']
+if not first or first == false then
+  if tonumber(fields['entries-added']) > 0 and before(ARGV[1], fields['last-generated-id']) then
     return {'expired'}
   end
+elseif ARGV[1] ~= '0-0' and before(ARGV[1], first[1]) then
+  return {'expired'}
 end
 return {'ok', redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])}
 `,

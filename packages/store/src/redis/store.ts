@@ -97,6 +97,9 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
   const feed = new ChangeFeed(connection, keys.channel);
   const decoder = new RecordDecoder(options.recordCacheSize ?? REDIS_DEFAULTS.recordCacheSize);
   const historyLength = String(options.watchHistory ?? REDIS_DEFAULTS.watchHistory);
+  const deletedMeshHistoryMs = String(
+    options.deletedMeshHistoryMs ?? REDIS_DEFAULTS.deletedMeshHistoryMs,
+  );
   /** The store's id (made by the first store of the prefix to ask), read once. */
   let storeIdRead: Promise<string> | undefined;
   const storeId = (): Promise<string> => {
@@ -611,6 +614,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
         expectVersion,
         keys.channel,
         historyLength,
+        deletedMeshHistoryMs,
         ...meshScopedTypes.map((type) => type.name),
       ])) as Reply;
       if (reply[0] === "ok")

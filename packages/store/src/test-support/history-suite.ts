@@ -17,7 +17,13 @@ export interface HistoryFixture {
   readonly openPeer?: () => Promise<ResourceStore>;
 }
 
-type Open = (options: { readonly watchHistory?: number }) => Promise<HistoryFixture>;
+/** The engine options the suite sets. */
+interface HistoryOptions {
+  readonly watchHistory?: number;
+  readonly deletedMeshHistoryMs?: number;
+}
+
+type Open = (options: HistoryOptions) => Promise<HistoryFixture>;
 
 /** Every change after `token`, read `limit` at a time. */
 async function readAll(
@@ -49,7 +55,7 @@ export function describeHistoryContract(engine: string, open: Open): void {
       await Promise.all(opened.splice(0).map((store) => store.close()));
     });
 
-    async function fresh(options: { watchHistory?: number } = {}): Promise<HistoryFixture> {
+    async function fresh(options: HistoryOptions = {}): Promise<HistoryFixture> {
       const fixture = await open(options);
       opened.push(fixture.store);
       return {
@@ -163,6 +169,31 @@ export function describeHistoryContract(engine: string, open: Open): void {
       ]);
       await store.create(mesh("m"));
       expect(summary(await readAll(store, "m", entries[3]!.token))).toEqual(["created Mesh m/m"]);
+    });
+
+    it("keeps a deleted mesh's history for a while, then resets tokens from before its end, also once the mesh is back", async () => {
+      const { store } = await fresh({ deletedMeshHistoryMs: 300 });
+      await store.create(mesh("m"));
+      await store.create(dataplane("m", "dp-1"));
+      const before = await store.historyToken("m");
+      await store.deleteMesh("m");
+      expect(summary(await readAll(store, "m", before))).toEqual([
+        "deleted Dataplane m/dp-1",
+        "deleted Mesh m/m",
+      ]);
+      const deadline = Date.now() + 10_000;
+      while ((await store.readHistory("m", before, 10)).status === "ok") {
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await store.create(mesh("m"));
+      // The deletions are gone: a watcher from before them must start again, not miss them.
+      expect((await store.readHistory("m", before, 10)).status).toBe("reset");
+      // A mesh created again keeps its history as long as it exists.
+      const again = await store.historyToken("m");
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await store.create(dataplane("m", "dp-2"));
+      expect(summary(await readAll(store, "m", again))).toEqual(["created Dataplane m/dp-2"]);
     });
 
     it("answers with a list the token of the moment it was read", async () => {
