@@ -1,7 +1,6 @@
 /**
- * Global secrets on Redis: one hash `{<prefix>}:global-secrets` (name →
- * `<version> <base64 data>`) and its version counter
- * `{<prefix>}:global-secrets:version`. Both carry the prefix's hash tag, so
+ * Global secrets on Redis: one hash (name → `<version> <base64 data>`) and
+ * its version counter (RedisKeys). Both carry the prefix's hash tag, so
  * every script is single-slot in a Cluster. Each write is one Lua script:
  * create-if-absent and compare-and-set, so replicas starting together agree
  * on exactly one winner and concurrent appends to a secret never lose one.
@@ -13,6 +12,7 @@ import {
   VersionConflictError,
 } from "../errors.js";
 import type { RedisConnection } from "../redis/connection.js";
+import type { RedisKeys } from "../redis/keys.js";
 import { RedisScript } from "../redis/scripts.js";
 import {
   assertSecret,
@@ -58,13 +58,13 @@ return {'ok'}
 `,
 );
 
-/** The global secrets of the store with key prefix `prefix`, over its connection. */
+/** The global secrets of the store with keys `keys`, over its connection. */
 export function createRedisGlobalSecrets(
   connection: RedisConnection,
-  prefix: string,
+  keys: RedisKeys,
 ): GlobalSecretStore {
-  const hash = `{${prefix}}:global-secrets`;
-  const counter = `{${prefix}}:global-secrets:version`;
+  const hash = keys.globalSecrets;
+  const counter = keys.globalSecretsVersion;
   const decode = (name: string, record: string): GlobalSecret => {
     const space = record.indexOf(" ");
     if (space < 1) throw new CorruptedValueError(hash, `global secret ${name} has no version`);

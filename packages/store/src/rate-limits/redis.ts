@@ -1,10 +1,11 @@
 /**
- * Token buckets on Redis: one hash per bucket at `<prefix>:rl:<key>`
+ * Token buckets on Redis: one hash per bucket (RedisKeys.tokenBucket)
  * (`tokens`, `at`), taken from by one Lua script on the server's clock, so
  * every replica shares the bucket and their clocks do not matter. The hash
  * expires once it would be full again.
  */
 import type { RedisConnection } from "../redis/connection.js";
+import type { RedisKeys } from "../redis/keys.js";
 import { RedisScript } from "../redis/scripts.js";
 import type { BucketLimits, BucketTake, TokenBuckets } from "./contract.js";
 
@@ -38,14 +39,17 @@ return {allowed, math.floor(tokens), retry}
 `,
 );
 
-/** Token buckets under `<prefix>:rl:`. */
-export function createRedisTokenBuckets(connection: RedisConnection, prefix: string): TokenBuckets {
+/** The token buckets of the store with keys `keys`. */
+export function createRedisTokenBuckets(
+  connection: RedisConnection,
+  keys: RedisKeys,
+): TokenBuckets {
   return {
     async take(key: string, limits: BucketLimits, cost = 1): Promise<BucketTake> {
       const reply = (await connection.run(
         "rate limit",
         (client) =>
-          takeScript.run(client, [`${prefix}:rl:${key}`], [limits.perSecond, limits.burst, cost]),
+          takeScript.run(client, [keys.tokenBucket(key)], [limits.perSecond, limits.burst, cost]),
         { oneStep: true },
       )) as [number, number, number];
       return {

@@ -12,6 +12,9 @@
  *   {<prefix>}:meshes                  ZSET    mesh names, score 0
  *   {<prefix>}:meshes:changes          STREAM  the meshes' history: the changes of every Mesh
  *   {<prefix>}:id                      STRING  the store's id, in its resume tokens
+ *   {<prefix>}:global-secrets          HASH    global secret name → `<version> <base64 data>`
+ *   {<prefix>}:global-secrets:version  STRING  the global secrets' version counter
+ *   <prefix>:rl:<bucket>               HASH    a rate limit's token bucket (expires once full again)
  *   {<prefix>}:events                  channel change events (PUBLISH)
  *
  * A record is `<version> <wire JSON>`. Key parts are only ever built from
@@ -32,6 +35,10 @@ export class RedisKeys {
   readonly meshChanges: string;
   /** The store's id. */
   readonly storeId: string;
+  /** The global secrets. */
+  readonly globalSecrets: string;
+  /** The global secrets' version counter. */
+  readonly globalSecretsVersion: string;
 
   constructor(readonly prefix: string) {
     if (!PREFIX.test(prefix)) {
@@ -43,6 +50,13 @@ export class RedisKeys {
     this.channel = `{${prefix}}:events`;
     this.meshChanges = `{${prefix}}:meshes:changes`;
     this.storeId = `{${prefix}}:id`;
+    this.globalSecrets = `{${prefix}}:global-secrets`;
+    this.globalSecretsVersion = `{${prefix}}:global-secrets:version`;
+  }
+
+  /** A rate limit's token bucket; buckets carry no hash tag, each is a script's only key. */
+  tokenBucket(bucket: string): string {
+    return `${this.prefix}:rl:${bucket}`;
   }
 
   /** The hash tag of a mesh: `{<prefix>:<mesh>}`. */

@@ -338,8 +338,8 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
   };
 
   return {
-    globalSecrets: createRedisGlobalSecrets(connection, keys.prefix),
-    tokenBuckets: createRedisTokenBuckets(connection, keys.prefix),
+    globalSecrets: createRedisGlobalSecrets(connection, keys),
+    tokenBuckets: createRedisTokenBuckets(connection, keys),
     async get<T extends AnyResourceType>(type: T, meshArgument: string | undefined, name: string) {
       const mesh = scopeMesh(type, meshArgument);
       if (!isValidName(name) || (mesh !== undefined && !isValidName(mesh))) return undefined;
