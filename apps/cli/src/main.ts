@@ -20,4 +20,16 @@ process.exitCode = await runKumactl(process.argv.slice(2), {
   env: process.env,
   fetch: nodeFetch,
   fetchWithTls: createNodeFetch,
+  onInterrupt(stop) {
+    const signals = ["SIGINT", "SIGTERM"] as const;
+    const release = () => {
+      for (const signal of signals) process.off(signal, interrupted);
+    };
+    const interrupted = () => {
+      release();
+      stop();
+    };
+    for (const signal of signals) process.on(signal, interrupted);
+    return release;
+  },
 });

@@ -72,6 +72,7 @@ Flags:
   -h, --help            help for meshes
       --offset string   the offset that indicates starting element of the resources list to retrieve
       --size int        maximum number of elements to return
+  -w, --watch           after listing, print the changes as they happen (until Ctrl-C)
 
 Global Flags:
       --config-file string   path to the configuration file to use
@@ -188,6 +189,7 @@ const INSPECT_DATAPLANES_USAGE = `Usage:
 Flags:
   -h, --help                 help for dataplanes
       --tag stringToString   filter by tag in format of key=value. You can provide many tags (default [])
+  -w, --watch                after listing, print the changes as they happen (until Ctrl-C)
 
 Global Flags:
       --config-file string   path to the configuration file to use

@@ -52,6 +52,11 @@ export interface KumactlDependencies {
   readonly fetchWithTls?: (tls: NodeFetchTls) => Fetch;
   /** What `kumactl version` prints. */
   readonly buildInfo?: BuildInfo;
+  /**
+   * Calls `stop` on Ctrl-C (SIGINT) or SIGTERM until the function it returns
+   * is called: how a watch (`-w`) learns that it should end.
+   */
+  readonly onInterrupt?: (stop: () => void) => () => void;
 }
 
 /** The log levels `--log-level` accepts. */
@@ -162,7 +167,9 @@ export class RunContext {
       try {
         return await readFile(file);
       } catch (error) {
-        throw new CliError(`could not read the ${what} ${JSON.stringify(file)}: ${(error as Error).message}`);
+        throw new CliError(
+          `could not read the ${what} ${JSON.stringify(file)}: ${(error as Error).message}`,
+        );
       }
     };
     const ca = await read(tls.caCertFile, "CA certificate");
@@ -194,6 +201,11 @@ export class RunContext {
       return BigInt(parsed.seconds) * 1_000_000_000n + BigInt(parsed.nanos);
     }
     return BigInt((this.deps.now?.() ?? new Date()).getTime()) * 1_000_000n;
+  }
+
+  /** Calls `stop` on Ctrl-C or SIGTERM, until the returned function is called. */
+  onInterrupt(stop: () => void): () => void {
+    return this.deps.onInterrupt?.(stop) ?? (() => undefined);
   }
 
   /** Writes results (tables, JSON, YAML, help). */

@@ -11,6 +11,7 @@ import type { KumactlDependencies } from "../run-context.js";
 import { defineCommand, defineGroup, onRun } from "./define.js";
 import { printItem, printNextPageHint, printPage, type ItemView } from "./print.js";
 import { kumactlTypes, type KumactlType } from "./registry-types.js";
+import { refusePagingWithWatch, runWatch, watchFlag } from "./watch.js";
 
 /** The `-o` flag of `get` and `inspect` (inherited by their subcommands). */
 export function outputFlag(command: KumactlCommand): void {
@@ -51,9 +52,25 @@ export function addGetCommands(root: KumactlCommand, deps: KumactlDependencies):
       long: "offset",
       usage: "the offset that indicates starting element of the resources list to retrieve",
     });
+    watchFlag(list);
     onRun(list, deps, { args: "none" }, async (context) => {
+      const { size, offset, watch } = list.opts<{
+        size: number;
+        offset?: string;
+        watch?: boolean;
+      }>();
+      if (watch) refusePagingWithWatch(list);
       const format = context.outputFormat();
-      const { size, offset } = list.opts<{ size: number; offset?: string }>();
+      if (watch) {
+        await runWatch(
+          context,
+          format,
+          `failed to watch ${type.pluralName}`,
+          viewOf(type),
+          (client, signal) => client.resources(type).watch({ mesh: context.mesh, signal }),
+        );
+        return;
+      }
       const page = await context.request(`failed to list ${type.pluralName}`, (client) =>
         client.resources(type).list({
           mesh: context.mesh,

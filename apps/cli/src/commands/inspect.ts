@@ -21,8 +21,9 @@ import { renderTags } from "../output/tags.js";
 import type { KumactlDependencies } from "../run-context.js";
 import { defineCommand, defineGroup, onRun } from "./define.js";
 import { outputFlag } from "./get.js";
-import { printPage } from "./print.js";
+import { printPage, type ItemView } from "./print.js";
 import { kumactlTypes, type KumactlType } from "./registry-types.js";
+import { runWatch, watchFlag } from "./watch.js";
 
 /** The policy types, with their kumactl names. */
 const policyCommandTypes = kumactlTypes.filter((type): type is KumactlType & PolicyType =>
@@ -57,30 +58,28 @@ export function addInspectCommands(root: KumactlCommand, deps: KumactlDependenci
     long: "tag",
     usage: "filter by tag in format of key=value. You can provide many tags",
   });
+  watchFlag(dataplanes);
   onRun(dataplanes, deps, { args: "none" }, async (context) => {
     const format = context.outputFormat();
+    const { tag, watch } = dataplanes.opts<{ tag: Record<string, string>; watch?: boolean }>();
+    if (watch) {
+      // The ages of a row are those of the moment it is printed.
+      const view = overviewView(() => context.nowNanos());
+      await runWatch(context, format, "failed to watch Dataplanes", view, (client, signal) =>
+        client.watchDataplaneOverviews({ mesh: context.mesh, tags: tag, signal }),
+      );
+      return;
+    }
     const now = context.nowNanos();
-    const { tag } = dataplanes.opts<{ tag: Record<string, string> }>();
     const page = await context.request("failed to list Dataplanes", (client) =>
       client.dataplaneOverviews({ mesh: context.mesh, tags: tag }),
     );
-    await printPage(context, format, page, {
-      headers: HEADERS,
-      row(overview) {
-        const status = dataplaneStatus(overview.dataplaneInsight, now);
-        return [
-          overview.mesh,
-          overview.name,
-          renderTags(overview.dataplane),
-          status.status,
-          status.lastConnected,
-          status.lastUpdated,
-          status.totalUpdates,
-          status.totalErrors,
-        ];
-      },
-      wire: (overview) => encodeWire(DataplaneOverview, overview),
-    });
+    await printPage(
+      context,
+      format,
+      page,
+      overviewView(() => now),
+    );
   });
 
   const dataplane = defineCommand(inspect, {
@@ -117,6 +116,27 @@ export function addInspectCommands(root: KumactlCommand, deps: KumactlDependenci
       context.out(await rendered(format, body, (all) => renderPolicyDataplanes(all.items)));
     });
   }
+}
+
+/** The rows of `inspect dataplanes`, with the ages of the moment `now` gives. */
+function overviewView(now: () => bigint): ItemView<DataplaneOverview> {
+  return {
+    headers: HEADERS,
+    row(overview) {
+      const status = dataplaneStatus(overview.dataplaneInsight, now());
+      return [
+        overview.mesh,
+        overview.name,
+        renderTags(overview.dataplane),
+        status.status,
+        status.lastConnected,
+        status.lastUpdated,
+        status.totalUpdates,
+        status.totalErrors,
+      ];
+    },
+    wire: (overview) => encodeWire(DataplaneOverview, overview),
+  };
 }
 
 /** The text of an answer for `-o`: its own text for `table`, else the body as JSON or YAML. */

@@ -60,7 +60,10 @@ beforeAll(async () => {
   await chmod(path.join(bin, "kumactl"), 0o755);
   // Printed once: each completion below then starts one kumactl (for `__complete`), not two.
   bashScript = path.join(scratch.dir, "kumactl.bash");
-  await writeFile(bashScript, (await exec(path.join(bin, "kumactl"), ["completion", "bash"])).stdout);
+  await writeFile(
+    bashScript,
+    (await exec(path.join(bin, "kumactl"), ["completion", "bash"])).stdout,
+  );
 
   controlPlane = await startControlPlane();
   const client = createClient({ baseUrl: controlPlane.url });
@@ -217,6 +220,7 @@ describe("bash completion", () => {
     expect(await bashCompletes("kumactl get meshes --")).toEqual([
       "--size",
       "--offset",
+      "--watch",
       "--output",
       "--config-file",
       "--mesh",
@@ -226,6 +230,8 @@ describe("bash completion", () => {
     expect(await bashCompletes("kumactl get meshes -")).toEqual([
       "--size",
       "--offset",
+      "--watch",
+      "-w",
       "--output",
       "-o",
       "--config-file",
@@ -236,6 +242,8 @@ describe("bash completion", () => {
       "-h",
     ]);
     expect(await bashCompletes("kumactl get meshes -o json --o")).toEqual(["--offset"]);
+    expect(await bashCompletes("kumactl inspect dataplanes --w")).toEqual(["--watch"]);
+    expect(await bashCompletes("kumactl get dataplanes -w --w")).toEqual([]);
     expect(await bashCompletes("kumactl --mesh m get meshes --m")).toEqual([]);
     // --tag repeats.
     expect(await bashCompletes("kumactl inspect dataplanes --tag a=b --t")).toEqual(["--tag"]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderTable } from "./table.js";
+import { columnWidths, renderRow, renderTable } from "./table.js";
 
 describe("renderTable", () => {
   it("pads every column but the last to its widest cell plus three spaces", () => {
@@ -32,5 +32,19 @@ describe("renderTable", () => {
         ],
       ),
     ).toBe("A    B\né😀   \n     x\n");
+  });
+});
+
+describe("renderRow", () => {
+  it("pads to chosen widths, and a wider cell pushes only its own line", () => {
+    const widths = columnWidths([
+      ["EVENT", "NAME", "TAGS"],
+      ["ADDED", "web", "a=b"],
+    ]);
+    expect(widths).toEqual([5, 4, 4]);
+    expect(renderRow(["ADDED", "db", "x=y"], widths)).toBe("ADDED   db     x=y\n");
+    expect(renderRow(["MODIFIED", "backend-1", "x=y"], widths)).toBe(
+      "MODIFIED   backend-1   x=y\n",
+    );
   });
 });

@@ -10,19 +10,27 @@ export function renderTable(
   rows: readonly (readonly string[])[],
 ): string {
   const lines = [headers, ...rows];
-  const widths = headers.map((_, column) =>
-    Math.max(...lines.map((line) => width(line[column] ?? ""))),
+  const widths = columnWidths(lines);
+  return lines.map((line) => renderRow(line, widths)).join("");
+}
+
+/** The width of each column: its widest cell (the first line says how many columns there are). */
+export function columnWidths(lines: readonly (readonly string[])[]): number[] {
+  return lines[0]!.map((_, column) => Math.max(...lines.map((line) => width(line[column] ?? ""))));
+}
+
+/**
+ * One line of a table whose column widths are already chosen (a watch's
+ * later rows): a cell wider than its column pushes the rest of its own line
+ * only, still three spaces after it.
+ */
+export function renderRow(cells: readonly string[], widths: readonly number[]): string {
+  const padded = cells.map((cell, column) =>
+    column === cells.length - 1
+      ? cell
+      : cell + " ".repeat(Math.max(widths[column]! - width(cell), 0) + 3),
   );
-  return lines
-    .map((line) =>
-      line
-        .map((cell, column) =>
-          column === line.length - 1 ? cell : cell + " ".repeat(widths[column]! - width(cell) + 3),
-        )
-        .join(""),
-    )
-    .map((line) => `${line}\n`)
-    .join("");
+  return `${padded.join("")}\n`;
 }
 
 /** Width in code points, as tabwriter counts runes. */

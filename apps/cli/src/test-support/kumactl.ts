@@ -34,18 +34,80 @@ export async function kumactl(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<KumactlResult> {
+  return startKumactl(args, options).done;
+}
+
+/** A run that goes on by itself (a watch): what it printed so far, waits for output, and Ctrl-C. */
+export interface RunningKumactl {
+  stdout(): string;
+  stderr(): string;
+  /**
+   * Resolves with stdout once `until` holds for it (checked at every write);
+   * rejects when the run ends before.
+   */
+  waitFor(until: (stdout: string) => boolean): Promise<string>;
+  /** What Ctrl-C does to kumactl. */
+  interrupt(): void;
+  readonly done: Promise<KumactlResult>;
+}
+
+/** Starts `kumactl <args>` in this process. */
+export function startKumactl(args: readonly string[], options: RunOptions = {}): RunningKumactl {
   let stdout = "";
   let stderr = "";
-  const code = await runKumactl(args, {
-    stdout: { write: (text: string) => (stdout += text) },
+  let finished = false;
+  const waiters = new Set<{
+    until: (stdout: string) => boolean;
+    settle: (ended: boolean) => void;
+  }>();
+  const check = () => {
+    for (const waiter of waiters) if (waiter.until(stdout) || finished) waiter.settle(finished);
+  };
+  const interrupts = new Set<() => void>();
+  const done = runKumactl(args, {
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+        check();
+      },
+    },
     stderr: { write: (text: string) => (stderr += text) },
     stdin: Readable.from([options.stdin ?? ""]),
     env: options.env ?? {},
     ...(options.configPath !== null && { configPath: options.configPath ?? UNUSED_CONFIG }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.createClient ? { createClient: options.createClient } : {}),
+    onInterrupt(stop) {
+      interrupts.add(stop);
+      return () => interrupts.delete(stop);
+    },
+  }).then((code) => {
+    finished = true;
+    check();
+    return { stdout, stderr, code };
   });
-  return { stdout, stderr, code };
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitFor: (until) =>
+      new Promise((resolve, reject) => {
+        const waiter = {
+          until,
+          settle(ended: boolean) {
+            waiters.delete(waiter);
+            if (until(stdout)) resolve(stdout);
+            else if (ended)
+              reject(new Error(`kumactl ended first; stdout:\n${stdout}\nstderr:\n${stderr}`));
+          },
+        };
+        waiters.add(waiter);
+        check();
+      }),
+    interrupt() {
+      for (const stop of [...interrupts]) stop();
+    },
+    done,
+  };
 }
 
 /** A scratch folder, removed by `cleanup`. */
