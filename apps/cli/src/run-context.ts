@@ -53,8 +53,9 @@ export interface KumactlDependencies {
   /** What `kumactl version` prints. */
   readonly buildInfo?: BuildInfo;
   /**
-   * Calls `stop` on Ctrl-C (SIGINT) or SIGTERM until the function it returns
-   * is called: how a watch (`-w`) learns that it should end.
+   * Calls `stop` on Ctrl-C (SIGINT), SIGTERM or when stdout's reader goes
+   * away, until the function it returns is called: how a watch (`-w`)
+   * learns that it should end.
    */
   readonly onInterrupt?: (stop: () => void) => () => void;
 }

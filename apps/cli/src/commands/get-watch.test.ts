@@ -328,35 +328,66 @@ describe("kumactl inspect dataplanes -w", () => {
 describe("the kumactl process with -w", () => {
   const exec = promisify(execFile);
   const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
+  let bundle: string;
 
-  it("ends with status 0 and no stack trace on SIGINT and on SIGTERM", async () => {
-    const bundle = path.join(scratch.dir, "bundle", "main.js");
+  beforeAll(async () => {
+    bundle = path.join(scratch.dir, "bundle", "main.js");
     await exec(process.execPath, [
       path.join(PACKAGE_DIR, "scripts", "bundle.mjs"),
       "--outfile",
       bundle,
     ]);
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      const child = spawn(
-        process.execPath,
-        [bundle, "get", "meshes", "-w", "--config-file", config],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) =>
-        child.on("exit", (code) => resolve(code)),
-      );
-      await new Promise<void>((resolve) =>
-        child.stdout.on("data", (chunk: Buffer) => {
-          stdout += chunk.toString();
-          if (stdout.includes("ADDED      default")) resolve();
-        }),
-      );
-      child.kill(signal);
-      expect({ signal, code: await exited, stderr }).toEqual({ signal, code: 0, stderr: "" });
-      expect(stdout).toMatch(/^EVENT {6}NAME +mTLS +CA +METRICS\n/);
-    }
   }, 120_000);
+
+  /** Starts `kumactl get meshes -w`; resolves once it printed the default mesh. */
+  async function watchMeshes() {
+    const child = spawn(
+      process.execPath,
+      [bundle, "get", "meshes", "-w", "--config-file", config],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const output = { stdout: "", stderr: "" };
+    child.stderr.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => resolve(code)),
+    );
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk: Buffer) => {
+        output.stdout += chunk.toString();
+        if (output.stdout.includes("ADDED      default")) resolve();
+      }),
+    );
+    expect(output.stdout).toMatch(/^EVENT {6}NAME +mTLS +CA +METRICS\n/);
+    return { child, output, exited };
+  }
+
+  it(
+    "ends with status 0 and no stack trace on SIGINT and on SIGTERM",
+    async () => {
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        const { child, output, exited } = await watchMeshes();
+        child.kill(signal);
+        expect({ signal, code: await exited, stderr: output.stderr }).toEqual({
+          signal,
+          code: 0,
+          stderr: "",
+        });
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "ends with status 0 when its reader goes away (`| head`) and a change comes",
+    async () => {
+      const { child, output, exited } = await watchMeshes();
+      child.stdout.destroy();
+      await client.resources(MeshType).put({ type: "Mesh", name: "unread" });
+      expect({ code: await exited, stderr: output.stderr }).toEqual({ code: 0, stderr: "" });
+      await client.resources(MeshType).delete({ name: "unread" });
+    },
+    TIMEOUT,
+  );
 });
