@@ -27,7 +27,7 @@ const EVENT_TYPES: readonly WatchEventType[] = ["ADDED", "MODIFIED", "DELETED"];
 export interface WatchChange<T> {
   readonly type: WatchEventType;
   /** The wire `type` of the watched items (`Dataplane`, `DataplaneOverview`). */
-  readonly kind: string;
+  readonly itemType: string;
   readonly mesh?: string;
   readonly name: string;
   readonly item: T | undefined;
@@ -61,7 +61,7 @@ export function refusePagingWithWatch(command: KumactlCommand): void {
 export class WatchChanges<T> {
   private readonly known = new Map<
     string,
-    { readonly kind: string; readonly version: string; readonly item: T }
+    { readonly itemType: string; readonly version: string; readonly item: T }
   >();
   /** The names of the snapshot being received; undefined once synced. */
   private seen: Set<string> | undefined = new Set();
@@ -83,7 +83,11 @@ export class WatchChanges<T> {
       default: {
         const key = keyOf(event.mesh, event.name);
         const last = this.known.get(key);
-        this.known.set(key, { kind: event.type, version: event.version, item: event.resource });
+        this.known.set(key, {
+          itemType: event.type,
+          version: event.version,
+          item: event.resource,
+        });
         if (event.kind === "snapshot") this.seen?.add(key);
         if (last?.version === event.version) return [];
         return [this.change(last ? "MODIFIED" : "ADDED", event, event.resource)];
@@ -97,11 +101,11 @@ export class WatchChanges<T> {
     this.seen = undefined;
     if (!seen) return [];
     const gone: WatchChange<T>[] = [];
-    for (const [key, { kind, item }] of this.known) {
+    for (const [key, { itemType, item }] of this.known) {
       if (seen.has(key)) continue;
       this.known.delete(key);
       const [mesh, name] = JSON.parse(key) as [string | null, string];
-      gone.push({ type: "DELETED", kind, ...(mesh !== null && { mesh }), name, item });
+      gone.push({ type: "DELETED", itemType, ...(mesh !== null && { mesh }), name, item });
     }
     return gone;
   }
@@ -113,7 +117,7 @@ export class WatchChanges<T> {
   ): WatchChange<T> {
     return {
       type,
-      kind: event.type,
+      itemType: event.type,
       ...(event.mesh !== undefined && { mesh: event.mesh }),
       name: event.name,
       item,
@@ -163,7 +167,7 @@ export function watchPrinter<T>(
 function wireOf<T>(change: WatchChange<T>, view: ItemView<T>): Record<string, unknown> {
   if (change.item !== undefined) return view.wire(change.item);
   return {
-    type: change.kind,
+    type: change.itemType,
     ...(change.mesh !== undefined && { mesh: change.mesh }),
     name: change.name,
   };
