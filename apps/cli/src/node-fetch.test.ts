@@ -95,6 +95,41 @@ describe("nodeFetch", () => {
     expect(slow).toMatchObject({ timedOut: true });
   });
 
+  it("streams a body as it comes (a watch), and ends it on abort", async () => {
+    const controller = new AbortController();
+    const response = await nodeFetch(`${controlPlane.url}/meshes?watch=true`, {
+      signal: controller.signal,
+    });
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("event: synced")) text += (await reader.read()).value ?? "";
+    expect(text).toMatch(/^retry: 1000\n/);
+    controller.abort();
+    await expect(reader.read()).rejects.toBeDefined();
+  });
+
+  it("serves the client's watches", async () => {
+    const controller = new AbortController();
+    const client = createClient({ baseUrl: controlPlane.url, fetch: nodeFetch });
+    const kinds: string[] = [];
+    for await (const event of client.resources(MeshType).watch({ signal: controller.signal })) {
+      kinds.push(event.kind === "snapshot" ? `${event.kind} ${event.name}` : event.kind);
+      if (event.kind === "synced") controller.abort();
+    }
+    expect(kinds).toEqual(["snapshot default", "synced"]);
+  });
+
+  it("rejects text() with the signal's reason when aborted after the headers", async () => {
+    const controller = new AbortController();
+    const response = await nodeFetch(`${controlPlane.url}/meshes?watch=true`, {
+      signal: controller.signal,
+    });
+    const text = response.text();
+    controller.abort(new DOMException("enough", "TimeoutError"));
+    await expect(text).rejects.toMatchObject({ name: "TimeoutError" });
+  });
+
   it("runs kumactl end to end", async () => {
     const scratch = await scratchDir();
     try {
@@ -111,19 +146,40 @@ describe("nodeFetch", () => {
 });
 
 describe("createNodeFetch with TLS settings", () => {
-  const tls = (name: string) => readFileSync(new URL(`./test-support/tls/${name}`, import.meta.url));
+  const tls = (name: string) =>
+    readFileSync(new URL(`./test-support/tls/${name}`, import.meta.url));
   it("trusts the given CA, presents a client certificate, and refuses an unknown CA unless told to skip verification", async () => {
     const server = https.createServer(
-      { cert: tls("server.crt"), key: tls("server.key"), ca: tls("ca.crt"), requestCert: true, rejectUnauthorized: true },
+      {
+        cert: tls("server.crt"),
+        key: tls("server.key"),
+        ca: tls("ca.crt"),
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
       (_req, res) => res.end("hello"),
     );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `https://127.0.0.1:${(server.address() as { port: number }).port}/`;
     try {
-      const withClientCert = createNodeFetch({ ca: tls("ca.crt"), cert: tls("client.crt"), key: tls("client.key") });
+      const withClientCert = createNodeFetch({
+        ca: tls("ca.crt"),
+        cert: tls("client.crt"),
+        key: tls("client.key"),
+      });
       expect(await (await withClientCert(url)).text()).toBe("hello");
-      await expect(createNodeFetch({ cert: tls("client.crt"), key: tls("client.key") })(url)).rejects.toThrow();
-      expect((await createNodeFetch({ skipVerify: true, cert: tls("client.crt"), key: tls("client.key") })(url)).status).toBe(200);
+      await expect(
+        createNodeFetch({ cert: tls("client.crt"), key: tls("client.key") })(url),
+      ).rejects.toThrow();
+      expect(
+        (
+          await createNodeFetch({
+            skipVerify: true,
+            cert: tls("client.crt"),
+            key: tls("client.key"),
+          })(url)
+        ).status,
+      ).toBe(200);
       await expect(createNodeFetch({ ca: tls("ca.crt") })(url)).rejects.toThrow(); // no client certificate
     } finally {
       server.close();

@@ -4,10 +4,12 @@
  * HTTP parser, and waiting for that background compilation at exit — which
  * for a short-lived command is most of its run time. This covers what
  * kumactl asks of fetch: a method, headers, a text body, an abort signal,
- * redirects for GET, and a response read as text.
+ * redirects for GET, and a response read as text or, for a watch, as a
+ * stream (`body`).
  */
 import http from "node:http";
 import https from "node:https";
+import { Readable } from "node:stream";
 import type { Fetch } from "@kuma-ts/client";
 
 /** Redirects followed for a GET, as fetch does. */
@@ -21,6 +23,8 @@ interface TextResponse {
   readonly url: string;
   readonly headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /** The body as it arrives, for event streams. */
+  readonly body: ReadableStream<Uint8Array>;
 }
 
 /** TLS settings of `https:` requests (files already read). */
@@ -50,7 +54,25 @@ export function createNodeFetch(tls: NodeFetchTls = {}): Fetch {
 /** A fetch-compatible function for `http:` and `https:` URLs. */
 export const nodeFetch: Fetch = createNodeFetch();
 
-function request(url: URL, init: RequestInit, redirectsLeft: number, agent: https.Agent | undefined): Promise<TextResponse> {
+/** The whole body as text; rejects with the signal's reason when aborted first. */
+function readText(
+  incoming: http.IncomingMessage,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+    incoming.on("error", (error) => reject(signal?.aborted ? signal.reason : error));
+    incoming.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+}
+
+function request(
+  url: URL,
+  init: RequestInit,
+  redirectsLeft: number,
+  agent: https.Agent | undefined,
+): Promise<TextResponse> {
   return new Promise((resolve, reject) => {
     const module = url.protocol === "https:" ? https : url.protocol === "http:" ? http : undefined;
     if (!module) {
@@ -95,33 +117,31 @@ function request(url: URL, init: RequestInit, redirectsLeft: number, agent: http
         // Credentials never follow a redirect to another origin (as fetch does).
         const headers = headersOf(init.headers);
         if (target.origin !== url.origin) {
-          for (const name of Object.keys(headers)) if (name.toLowerCase() === "authorization") delete headers[name];
+          for (const name of Object.keys(headers))
+            if (name.toLowerCase() === "authorization") delete headers[name];
         }
         request(target, { ...init, headers }, redirectsLeft - 1, agent).then(resolve, reject);
         return;
       }
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.on("error", (error) => {
-        done();
-        reject(error);
-      });
-      incoming.on("end", () => {
-        done();
-        const body = Buffer.concat(chunks).toString("utf8");
-        resolve({
-          status,
-          statusText: incoming.statusMessage ?? "",
-          ok: status >= 200 && status < 300,
-          url: url.href,
-          headers: {
-            get(name: string) {
-              const value = incoming.headers[name.toLowerCase()];
-              return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-            },
+      incoming.on("error", () => undefined); // reported by text() or the body stream
+      incoming.on("close", done);
+      let stream: ReadableStream<Uint8Array> | undefined;
+      resolve({
+        status,
+        statusText: incoming.statusMessage ?? "",
+        ok: status >= 200 && status < 300,
+        url: url.href,
+        headers: {
+          get(name: string) {
+            const value = incoming.headers[name.toLowerCase()];
+            return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
           },
-          text: () => Promise.resolve(body),
-        });
+        },
+        text: () => readText(incoming, signal),
+        // An event stream (a watch) is read as it comes; made only when asked for.
+        get body() {
+          return (stream ??= Readable.toWeb(incoming) as ReadableStream<Uint8Array>);
+        },
       });
     });
     if (typeof init.body === "string") outgoing.write(init.body);
