@@ -22,7 +22,9 @@ import {
 } from "@kuma-ts/model";
 import {
   startControlPlane,
+  startCuttingProxy,
   startScriptedServer,
+  type ScriptedAnswer,
   type TestControlPlane,
 } from "@kuma-ts/test-servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,6 +67,17 @@ function dataplane(mesh: string, name: string, tags: Record<string, string>): Da
     mesh,
     name,
     networking: { address: "10.0.0.1", inbound: [{ port: 8080, tags }] },
+  };
+}
+
+function trafficRoute(name: string): TrafficRoute {
+  return {
+    type: "TrafficRoute",
+    mesh: "watched",
+    name,
+    sources: [{ match: { service: "web" } }],
+    destinations: [{ match: { service: "backend" } }],
+    conf: [{ weight: 100, destination: { service: "backend" } }],
   };
 }
 
@@ -166,14 +179,7 @@ describe("kumactl get <plural> -w", () => {
     async () => {
       const routes = client.resources(TrafficRouteType);
       const run = watch(["get", "traffic-routes", "-w", "-oyaml", "--mesh", "watched"]);
-      const route: TrafficRoute = {
-        type: "TrafficRoute",
-        mesh: "watched",
-        name: "tr-1",
-        sources: [{ match: { service: "web" } }],
-        destinations: [{ match: { service: "backend" } }],
-        conf: [{ weight: 100, destination: { service: "backend" } }],
-      };
+      const route = trafficRoute("tr-1");
       // ADDED whether it comes in the snapshot or after: nothing shows when the watch is open.
       await routes.put(route);
       await run.waitFor((stdout) => stdout.includes("tr-1"));
@@ -243,6 +249,93 @@ describe("kumactl get <plural> -w", () => {
     expect(unknownToken.stdout).toBe("");
     expect(unknownToken.stderr).toBe("Error: Invalid authentication data (Unauthenticated)\n");
   });
+});
+
+describe("kumactl get <plural> -w across dropped connections", () => {
+  it(
+    "resumes silently: a change made while cut off comes once, nothing on stderr",
+    async () => {
+      const proxy = await startCuttingProxy(controlPlane.url);
+      try {
+        const dir = path.join(scratch.dir, "proxied");
+        await mkdir(dir);
+        const run = startKumactl(["get", "traffic-routes", "-w", "--mesh", "watched"], {
+          configPath: await writeConfigFor(dir, proxy.url),
+        });
+        await lineCount(run, 1);
+        proxy.cut();
+        await client.resources(TrafficRouteType).put(trafficRoute("while-cut"));
+        await lineCount(run, 2);
+        proxy.cut();
+        await client.resources(TrafficRouteType).delete({ mesh: "watched", name: "while-cut" });
+        await lineCount(run, 3);
+        expect(await interrupted(run)).toEqual({
+          stdout:
+            "EVENT      MESH   NAME\n" +
+            "ADDED      watched   while-cut\n" +
+            "DELETED    watched   while-cut\n",
+          stderr: "",
+          code: 0,
+        });
+      } finally {
+        await proxy.close();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "after a reset prints only what differs from what it printed",
+    async () => {
+      const mesh = (name: string, version: string, mtls = false) =>
+        `event: snapshot\ndata: ${JSON.stringify({
+          type: "Mesh",
+          name,
+          version,
+          resource: { type: "Mesh", name, mtls: { enabled: mtls, ca: { builtin: {} } } },
+        })}\n\n`;
+      const stream = (body: string): ScriptedAnswer => ({
+        status: 200,
+        body: `retry: 10\n\n${body}`,
+        headers: { "Content-Type": "text/event-stream" },
+      });
+      const streams = [
+        // The first stream ends after the snapshot: the client resumes with t1...
+        stream(
+          `${mesh("a", "1")}${mesh("b", "1")}${mesh("c", "1")}id: t1\nevent: synced\ndata: {"total":3}\n\n`,
+        ),
+        // ...which the server no longer has: everything again.
+        stream(
+          `event: reset\ndata: {"reason":"too old"}\n\n${mesh("a", "1")}${mesh("c", "2", true)}${mesh("d", "1")}id: t2\nevent: synced\ndata: {"total":3}\n\n`,
+        ),
+      ];
+      const server = await startScriptedServer(() => streams.shift() ?? { hang: true });
+      try {
+        const dir = path.join(scratch.dir, "resetting");
+        await mkdir(dir);
+        const run = startKumactl(["get", "meshes", "-w"], {
+          configPath: await writeConfigFor(dir, server.url),
+        });
+        await lineCount(run, 7);
+        expect(await interrupted(run)).toEqual({
+          stdout:
+            "EVENT      NAME   mTLS   CA        METRICS\n" +
+            "ADDED      a      off    builtin   off\n" +
+            "ADDED      b      off    builtin   off\n" +
+            "ADDED      c      off    builtin   off\n" +
+            "MODIFIED   c      on     builtin   off\n" +
+            "ADDED      d      off    builtin   off\n" +
+            "DELETED    b      off    builtin   off\n",
+          stderr: "",
+          code: 0,
+        });
+        expect(server.requests[1]?.headers["last-event-id"]).toBe("t1");
+      } finally {
+        await server.close();
+      }
+    },
+    TIMEOUT,
+  );
 });
 
 describe("kumactl inspect dataplanes -w", () => {
