@@ -17,14 +17,25 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 export function createApiHttpServer(
   config: ServerConfig["apiServer"],
   listener: RequestListener,
+): http.Server;
+export function createApiHttpServer(
+  config: ServerConfig["apiServer"],
+  listener: RequestListener,
+  tls: https.ServerOptions,
+): https.Server;
+export function createApiHttpServer(
+  config: ServerConfig["apiServer"],
+  listener: RequestListener,
   tls?: https.ServerOptions,
-): http.Server {
+): http.Server | https.Server {
   const requestTimeout = durationMillis(config.requestTimeout);
   // Node refuses a headers timeout longer than the request timeout.
   const headersTimeout = Math.min(durationMillis(config.headersTimeout), requestTimeout);
   const create = tls
-    ? (options: http.ServerOptions, handler: RequestListener) => https.createServer({ ...options, ...tls }, handler)
-    : (options: http.ServerOptions, handler: RequestListener) => http.createServer(options, handler);
+    ? (options: http.ServerOptions, handler: RequestListener) =>
+        https.createServer({ ...options, ...tls }, handler)
+    : (options: http.ServerOptions, handler: RequestListener) =>
+        http.createServer(options, handler);
   const server = create(
     {
       requestTimeout,
@@ -64,7 +75,11 @@ export function createApiHttpServer(
 function servedInOrder(listener: RequestListener): RequestListener {
   const serve: RequestListener = (req, res) => {
     // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host.
-    if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
+    if (
+      req.headers.host === undefined &&
+      req.httpVersionMajor === 1 &&
+      req.httpVersionMinor === 1
+    ) {
       refuse(res, 400, "Bad Request", { Connection: "close" });
     } else {
       listener(req, res);
@@ -80,7 +95,12 @@ function servedInOrder(listener: RequestListener): RequestListener {
 const REFUSED = "Could not process the request";
 
 /** Answers a request that never reaches the app with the JSON error body. */
-function refuse(res: ServerResponse, status: number, details: string, headers: Record<string, string> = {}): void {
+function refuse(
+  res: ServerResponse,
+  status: number,
+  details: string,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify({ title: REFUSED, details });
   res.writeHead(status, {
     "Content-Type": "application/json; charset=utf-8",

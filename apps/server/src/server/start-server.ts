@@ -4,9 +4,7 @@
  * choice (`src/main.ts` for `kuma-cp run`, tests on port 0); nothing here
  * reads the environment, exits or installs signal handlers.
  */
-import { readFileSync } from "node:fs";
 import type http from "node:http";
-import type https from "node:https";
 import net, { type AddressInfo, type Socket } from "node:net";
 import { pino, type Logger } from "pino";
 import type { ServerConfig } from "@kuma-ts/model";
@@ -23,6 +21,7 @@ import { createDiagnosticsServer } from "./diagnostics.js";
 import { durationMillis } from "./durations.js";
 import { createApiHttpServer } from "./http-server.js";
 import { createStoreFromConfig } from "./store-from-config.js";
+import { reloadTlsOnChange, tlsOptions } from "./tls-files.js";
 
 /** The GUI binds every interface, as Kuma 0.4's did (a `guiServer.interface` is for later). */
 const GUI_INTERFACE = "0.0.0.0";
@@ -100,7 +99,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await defaultMesh.firstAttempt;
 
   const auth = createAuth({ config, secrets: store.globalSecrets, logger });
-  const authBootstrap = keepRetrying(() => auth.bootstrap(), "could not create the user-token signing key or admin token; retrying", logger);
+  const authBootstrap = keepRetrying(
+    () => auth.bootstrap(),
+    "could not create the user-token signing key or admin token; retrying",
+    logger,
+  );
   await authBootstrap.firstAttempt;
 
   const audit = createAuditLog({ ...config.apiServer.audit, logger });
@@ -112,7 +115,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const connections = new Set<Socket>();
   const api = createApiHttpServer(config.apiServer, (req, res) => {
     if (draining) res.setHeader("Connection", "close");
-    else (req.socket as Socket & { [LATEST_RESPONSE]?: http.ServerResponse })[LATEST_RESPONSE] = res;
+    else
+      (req.socket as Socket & { [LATEST_RESPONSE]?: http.ServerResponse })[LATEST_RESPONSE] = res;
     void handler(req, res);
   });
   api.on("connection", (socket: Socket) => {
@@ -130,6 +134,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         tls,
       )
     : undefined;
+  const stopTlsReload = secure ? reloadTlsOnChange(secure, httpsConfig, logger) : undefined;
   const diagnostics = createDiagnosticsServer(
     metrics,
     async () => {
@@ -167,6 +172,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await watches.close();
     authBootstrap.stop();
     api.close();
+    stopTlsReload?.();
     secure?.close();
     diagnostics.close();
     gui?.close();
@@ -207,7 +213,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const closed = new Promise<void>((resolve) =>
       net.Server.prototype.close.call(api, () => resolve()),
     );
-    const secureClosed = new Promise<void>((resolve) => (secure ? secure.close(() => resolve()) : resolve()));
+    stopTlsReload?.();
+    const secureClosed = new Promise<void>((resolve) =>
+      secure ? secure.close(() => resolve()) : resolve(),
+    );
     secure?.closeIdleConnections();
     // The GUI holds no state: it stops at once, its open event streams with it.
     gui?.close();
@@ -247,30 +256,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 }
 
-/**
- * The TLS settings of `apiServer.https`. Client certificates are asked for
- * when a CA is set and required with `requireClientCert`; they only admit
- * a connection and never make anyone admin.
- */
-function tlsOptions(config: ServerConfig["apiServer"]["https"]): https.ServerOptions {
-  const ca = config.tlsCaFile === "" ? undefined : readFileSync(config.tlsCaFile);
-  return {
-    cert: readFileSync(config.tlsCertFile),
-    key: readFileSync(config.tlsKeyFile),
-    ...(ca ? { ca } : {}),
-    minVersion: config.tlsMinVersion === "TLSv1_3" ? "TLSv1.3" : "TLSv1.2",
-    requestCert: ca !== undefined,
-    rejectUnauthorized: config.requireClientCert,
-  };
-}
-
 /** Tries to create the default mesh now, and again every second until it succeeds or is stopped. */
 function keepEnsuringDefaultMesh(
   store: ResourceStore,
   defaults: ServerConfig["defaults"],
   logger: Logger,
 ) {
-  return keepRetrying(() => ensureDefaultMesh(store, defaults), "could not ensure the default mesh; retrying", logger);
+  return keepRetrying(
+    () => ensureDefaultMesh(store, defaults),
+    "could not ensure the default mesh; retrying",
+    logger,
+  );
 }
 
 /** Runs `work` now, and again every second until it succeeds or is stopped. */
