@@ -9,6 +9,7 @@ import App from "./App.vue";
 import { APP_CONTEXT, type AppContext } from "./app-context.js";
 import { createAuthSession } from "./api/auth-session.js";
 import { loadGuiConfig } from "./api/gui-config.js";
+import { toGuiError } from "./api/gui-error.js";
 import { AUTH } from "./auth.js";
 import { createClientChangeFeed } from "./data/change-feed.js";
 import { createConnection } from "./data/connection.js";
@@ -48,10 +49,12 @@ const connection = createConnection({
     if (!configRead) {
       try {
         const config = await client.config();
-        readOnly.value = (config.apiServer as { readOnly?: unknown } | undefined)?.readOnly === true;
+        readOnly.value =
+          (config.apiServer as { readOnly?: unknown } | undefined)?.readOnly === true;
       } catch (error) {
         // /config may be closed to this caller (access.static.controlPlaneMetadata): a write then tells.
-        if (!(error instanceof ApiError && (error.status === 401 || error.status === 403))) throw error;
+        if (!(error instanceof ApiError && (error.status === 401 || error.status === 403)))
+          throw error;
       }
       configRead = true;
     }
@@ -64,7 +67,9 @@ const sources = createSources({ limiter: createLimiter(), onOutcome: connection.
 
 const live = createLiveUpdates({
   sources,
-  feed: createClientChangeFeed(),
+  feed: createClientChangeFeed(client, {
+    onOpen: (error) => connection.report(error === undefined ? undefined : toGuiError(error)),
+  }),
   visibility: {
     hidden: () => document.hidden,
     onChange(listener) {

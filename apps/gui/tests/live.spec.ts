@@ -1,12 +1,15 @@
 /**
- * Live updates (§6) by conditional polling, what the GUI does whenever the
- * change feed is refused: If-None-Match and 304 for items, a body hash for
- * lists, rows kept in place, nothing while hidden or with Live off.
+ * Live updates (§6): the change feed (a watch from the list's resume token:
+ * changes within 2 s, no new list request, rows kept in place, resumed after
+ * the API comes back) and conditional polling, what the GUI does whenever
+ * the feed is refused (If-None-Match and 304 for items, a body hash for
+ * lists, nothing while hidden or with Live off).
  */
-import { TrafficRouteType, type TrafficRoute } from "@kuma-ts/model";
+import { DataplaneInsightType, TrafficRouteType, type TrafficRoute } from "@kuma-ts/model";
+import type { Page } from "@playwright/test";
 import { useControlPlane } from "./harness/control-plane-per-file.js";
-import { mesh, seed } from "./harness/fixtures.js";
-import { expect, test } from "./harness/test.js";
+import { mesh, offlineDataplane, onlineDataplane, seed } from "./harness/fixtures.js";
+import { expect, isWatchRequest, test } from "./harness/test.js";
 
 const route = (name: string, weight = 100): TrafficRoute => ({
   type: "TrafficRoute",
@@ -21,26 +24,136 @@ const route = (name: string, weight = 100): TrafficRoute => ({
 });
 
 const gui = useControlPlane({}, async ({ client }) => {
-  await seed(client, mesh("default"), route("route-a"), route("route-b"), route("route-c"));
+  await seed(
+    client,
+    mesh("default"),
+    route("route-a"),
+    route("route-b"),
+    route("route-c"),
+    onlineDataplane("web-1"),
+  );
 });
 
 /** Poll period (5 s) plus slack. */
 const POLL_WAIT_MS = 7000;
 const QUIET_MS = 15_000;
+/** What the feed promises (§6): a change shows within 2 s. */
+const FEED_WAIT_MS = 2000;
 
-test("a changed policy updates its row in place: the Modified cell flashes, the order stays", async ({
-  page,
-}) => {
-  await page.goto(gui.url("/meshes/default/traffic-routes"));
-  const names = page.locator("tbody tr td:first-child a");
-  await expect(names).toHaveText(["route-a", "route-b", "route-c"]);
-  await gui.cp.client.resources(TrafficRouteType).put(route("route-b", 60));
-  const row = page.getByTestId("row-route-b");
-  await expect(row.getByTestId("route-split")).toHaveText("v1 60 % · v2 40 %", {
-    timeout: POLL_WAIT_MS,
+/** Refuses every watch with 503 `Too many watches`: the GUI falls back to polling. */
+async function refuseWatches(page: Page): Promise<void> {
+  await page.route("**/api/**", (intercepted) => {
+    const url = new URL(intercepted.request().url());
+    if (!isWatchRequest(url.pathname.slice(4) + url.search)) return intercepted.fallback();
+    return intercepted.fulfill({
+      status: 503,
+      contentType: "application/json",
+      body: JSON.stringify({ title: "Service Unavailable", details: "Too many watches" }),
+    });
   });
-  await expect(row.locator("td.flash").first()).toBeAttached();
-  await expect(names).toHaveText(["route-a", "route-b", "route-c"]);
+}
+
+/** Waits until the page's watch is open (the header says `push`). */
+async function feedOpen(page: Page): Promise<void> {
+  await expect(page.getByTestId("live-state")).toHaveText("push");
+}
+
+test.describe("with the change feed", () => {
+  test("a changed policy updates its row in place within 2 s, with no new list request; the order stays", async ({
+    page,
+    apiLog,
+  }) => {
+    await page.goto(gui.url("/meshes/default/traffic-routes"));
+    const names = page.locator("tbody tr td:first-child a");
+    await expect(names).toHaveText(["route-a", "route-b", "route-c"]);
+    await feedOpen(page);
+    const watches = apiLog.all.filter((r) => isWatchRequest(r.path)).map((r) => r.path);
+    expect(watches).toEqual(["/meshes/default/events?type=TrafficRoute"]);
+    const modified = page.getByTestId("row-route-b").getByTestId("modified").locator("time");
+    const before = await modified.getAttribute("datetime");
+    apiLog.clear();
+    await gui.cp.client.resources(TrafficRouteType).put(route("route-b", 60));
+    const row = page.getByTestId("row-route-b");
+    await expect(row.getByTestId("route-split")).toHaveText("v1 60 % · v2 40 %", {
+      timeout: FEED_WAIT_MS,
+    });
+    await expect(modified).not.toHaveAttribute("datetime", before ?? "", { timeout: FEED_WAIT_MS });
+    await expect(row.locator("td.flash").first()).toBeAttached();
+    await expect(names).toHaveText(["route-a", "route-b", "route-c"]);
+    expect(apiLog.all.map((r) => r.path)).toEqual([]);
+    await gui.cp.client.resources(TrafficRouteType).put(route("route-b"));
+  });
+
+  test.describe("on a detail page", () => {
+    // Stopping the API makes the browser log the failed requests.
+    test.use({ allowConsoleErrors: true });
+
+    test("the open dataplane page follows a PUT within 2 s with no list request; one watch of the mesh at most; it resumes after the API is back", async ({
+      page,
+      apiLog,
+    }) => {
+      // Watches of the mesh open at once, at most.
+      let open = 0;
+      let mostOpen = 0;
+      const isMeshWatch = (url: string) =>
+        isWatchRequest(new URL(url).pathname.slice(4) + new URL(url).search) &&
+        new URL(url).pathname.startsWith("/api/meshes/default/");
+      page.on("request", (request) => {
+        if (isMeshWatch(request.url())) mostOpen = Math.max(mostOpen, ++open);
+      });
+      const ended = (request: { url(): string }) => {
+        if (isMeshWatch(request.url())) open--;
+      };
+      page.on("requestfinished", ended);
+      page.on("requestfailed", ended);
+
+      await page.goto(gui.url("/meshes/default/dataplanes/web-1"));
+      await expect(page.getByTestId("status-sentence")).toContainText("Online");
+      await feedOpen(page);
+      const watches = () => apiLog.all.filter((r) => isWatchRequest(r.path));
+      // From the token of a one-item list read just before (an item GET has none): no snapshot.
+      expect(watches().map((r) => r.path)).toEqual([
+        "/meshes/default/dataplanes+insights?watch=true",
+      ]);
+      const since = watches()[0]!.headers["last-event-id"];
+      expect(since).toBeTruthy();
+      apiLog.clear();
+      await gui.cp.client.resources(DataplaneInsightType).put(offlineDataplane("web-1")[1]!);
+      await expect(page.getByTestId("status-sentence")).toContainText("Offline", {
+        timeout: FEED_WAIT_MS,
+      });
+      expect(apiLog.all.map((r) => r.path)).toEqual([]);
+
+      // The API stops mid-stream: api-lost, the data stays; back, the watch resumes where it was.
+      await gui.cp.stopApi();
+      try {
+        await expect(page.getByTestId("api-lost")).toBeVisible({ timeout: 10_000 });
+        await expect(page.getByTestId("status-sentence")).toContainText("Offline");
+      } finally {
+        await gui.cp.startApi();
+      }
+      await expect(page.getByTestId("api-lost")).toHaveCount(0, { timeout: 15_000 });
+      // Resumed from the token of the last event seen, not from the start.
+      await expect
+        .poll(
+          () =>
+            watches().filter((r) => ![undefined, since].includes(r.headers["last-event-id"]))
+              .length,
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThan(0);
+      await gui.cp.client.resources(DataplaneInsightType).put(onlineDataplane("web-1")[1]!);
+      await expect(page.getByTestId("status-sentence")).toContainText("Online", {
+        timeout: 10_000,
+      });
+      expect(
+        watches().every((r) => r.path.startsWith("/meshes/default/dataplanes+insights?")),
+      ).toBe(true);
+      // No reload of the document, never two watches of the mesh at once.
+      expect(await page.evaluate(() => performance.getEntriesByType("navigation").length)).toBe(1);
+      expect(mostOpen).toBe(1);
+    });
+  });
 });
 
 test("new items show the changes pill instead of being inserted; deleted ones grey out", async ({
@@ -65,69 +178,95 @@ test("new items show the changes pill instead of being inserted; deleted ones gr
   await expect(page.getByTestId("changes-pill")).toHaveCount(0);
 });
 
-test("an unchanged resource is re-read with If-None-Match, answered 304, and the page does not change", async ({
-  page,
-  apiLog,
-}) => {
-  await page.goto(gui.url("/meshes/default/traffic-routes/route-a"));
-  await expect(page.getByTestId("policy-overview")).toBeVisible();
-  await page.evaluate(() => {
-    const w = window as unknown as { mutations: string[] };
-    w.mutations = [];
-    new MutationObserver((records) => {
-      for (const record of records) {
-        const inside = (
-          record.target instanceof Element ? record.target : record.target.parentElement
-        )?.closest("[data-testid]");
-        w.mutations.push(inside?.getAttribute("data-testid") ?? "?");
-      }
-    }).observe(document.querySelector("main")!, {
-      subtree: true,
-      childList: true,
-      characterData: true,
-      attributes: true,
-    });
-  });
-  apiLog.clear();
-  const conditional = page.waitForResponse(
-    (response) =>
-      response.url().endsWith("/api/meshes/default/traffic-routes/route-a") &&
-      response.status() === 304,
-    { timeout: POLL_WAIT_MS },
-  );
-  const answer = await conditional;
-  expect(answer.request().headers()["if-none-match"]).toMatch(/^".+"$/);
-  const mutated = await page.evaluate(
-    () => (window as unknown as { mutations: string[] }).mutations,
-  );
-  // Only "Updated just now" may change.
-  expect(mutated.filter((testid) => testid !== "updated-at")).toEqual([]);
-});
+test.describe("in polling fallback", () => {
+  // The refused watches (503) are logged by the browser.
+  test.use({ allowConsoleErrors: true });
 
-test("while the page is hidden nothing is polled for 15 s; visible again, it reads at once", async ({
-  page,
-  apiLog,
-}) => {
-  await page.goto(gui.url("/meshes/default/traffic-routes"));
-  await expect(page.getByTestId("row-route-a")).toBeVisible();
-  await expect(page.getByTestId("live-state")).toHaveText("polling");
-  await page.evaluate(() => {
-    Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
-    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
-    document.dispatchEvent(new Event("visibilitychange"));
-  });
-  apiLog.clear();
-  await page.waitForTimeout(QUIET_MS);
-  expect(apiLog.all.map((r) => r.path)).toEqual([]);
-  await page.evaluate(() => {
-    Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
-    Object.defineProperty(document, "visibilityState", {
-      configurable: true,
-      get: () => "visible",
+  test("an unchanged resource is re-read with If-None-Match, answered 304, and the page does not change", async ({
+    page,
+    apiLog,
+  }) => {
+    await refuseWatches(page);
+    await page.goto(gui.url("/meshes/default/traffic-routes/route-a"));
+    await expect(page.getByTestId("policy-overview")).toBeVisible();
+    await page.evaluate(() => {
+      const w = window as unknown as { mutations: string[] };
+      w.mutations = [];
+      new MutationObserver((records) => {
+        for (const record of records) {
+          const inside = (
+            record.target instanceof Element ? record.target : record.target.parentElement
+          )?.closest("[data-testid]");
+          w.mutations.push(inside?.getAttribute("data-testid") ?? "?");
+        }
+      }).observe(document.querySelector("main")!, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
     });
-    document.dispatchEvent(new Event("visibilitychange"));
+    apiLog.clear();
+    const conditional = page.waitForResponse(
+      (response) =>
+        response.url().endsWith("/api/meshes/default/traffic-routes/route-a") &&
+        response.status() === 304,
+      { timeout: POLL_WAIT_MS },
+    );
+    const answer = await conditional;
+    expect(answer.request().headers()["if-none-match"]).toMatch(/^".+"$/);
+    const mutated = await page.evaluate(
+      () => (window as unknown as { mutations: string[] }).mutations,
+    );
+    // Only "Updated just now" may change.
+    expect(mutated.filter((testid) => testid !== "updated-at")).toEqual([]);
   });
-  await expect.poll(() => apiLog.all.length, { timeout: 1000 }).toBeGreaterThan(0);
+
+  test("a changed policy still shows, in place, within the poll period", async ({ page }) => {
+    await refuseWatches(page);
+    await page.goto(gui.url("/meshes/default/traffic-routes"));
+    const names = page.locator("tbody tr td:first-child a");
+    await expect(page.getByTestId("row-route-b")).toBeVisible();
+    await expect(page.getByTestId("live-state")).toHaveText("polling");
+    const order = await names.allTextContents();
+    await gui.cp.client.resources(TrafficRouteType).put(route("route-b", 70));
+    await expect(page.getByTestId("row-route-b").getByTestId("route-split")).toHaveText(
+      "v1 70 % · v2 30 %",
+      { timeout: POLL_WAIT_MS },
+    );
+    await expect(names).toHaveText(order);
+    await gui.cp.client.resources(TrafficRouteType).put(route("route-b"));
+  });
+
+  test("while the page is hidden nothing is polled for 15 s; visible again, it reads at once", async ({
+    page,
+    apiLog,
+  }) => {
+    await refuseWatches(page);
+    await page.goto(gui.url("/meshes/default/traffic-routes"));
+    await expect(page.getByTestId("row-route-a")).toBeVisible();
+    await expect(page.getByTestId("live-state")).toHaveText("polling");
+    await page.evaluate(() => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+      Object.defineProperty(document, "visibilityState", {
+        configurable: true,
+        get: () => "hidden",
+      });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    apiLog.clear();
+    await page.waitForTimeout(QUIET_MS);
+    expect(apiLog.all.map((r) => r.path)).toEqual([]);
+    await page.evaluate(() => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+      Object.defineProperty(document, "visibilityState", {
+        configurable: true,
+        get: () => "visible",
+      });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await expect.poll(() => apiLog.all.length, { timeout: 1000 }).toBeGreaterThan(0);
+  });
 });
 
 test("with Live off nothing is requested for 15 s, and Refresh still works", async ({

@@ -255,7 +255,7 @@ export function createClient(options: ClientOptions): KumaClient {
         openStream,
         {
           path: overviewsPath(mesh),
-          query: { tag: tagFilters(tags) },
+          query: { tag: tagFilters(tags), watch: "true" },
           decode: (response, _type, value, path) => overviewFrom(response, value, path),
         },
         watchOptions,

@@ -195,6 +195,7 @@ export function createResourceClient<T extends ResourceType>(
         openStream,
         {
           path: collectionPath(options.mesh),
+          query: { watch: "true" },
           decode: (response, _type, value, path) => resourceFrom(type, response, value, path),
         },
         watchOptions,

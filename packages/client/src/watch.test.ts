@@ -334,12 +334,13 @@ describe("resuming", () => {
       sse('id: t3\nevent: deleted\ndata: {"type":"Mesh","name":"m2","version":"1"}\n\n'),
     ];
     const server = await startScriptedServer(() => streams.shift() ?? { hang: true });
+    let opened = 0;
     try {
       const abort = new AbortController();
       const events = readWatch(
         createClient({ baseUrl: server.url, auth: { type: "tokens", token: "tok" } })
           .resources(MeshType)
-          .watch({ signal: abort.signal }),
+          .watch({ signal: abort.signal, onOpen: () => opened++ }),
       );
       expect((await events.take(4)).map(brief)).toEqual([
         "snapshot Mesh m1",
@@ -356,6 +357,7 @@ describe("resuming", () => {
         ["/meshes?watch=true", "t1"],
         ["/meshes?watch=true", "t2"],
       ]);
+      expect(opened).toBe(3); // the three streams, not the failed openings
       for (const request of server.requests) {
         expect(request.headers.accept).toBe("text/event-stream");
         expect(request.headers.authorization).toBe("Bearer tok");
@@ -419,6 +421,31 @@ describe("resuming", () => {
       await server.close();
     }
   });
+});
+
+it("asks for a mesh's events with its types, overviews with their tags", async () => {
+  const server = await startScriptedServer(() =>
+    sse('id: t1\nevent: synced\ndata: {"total":0}\n\n'),
+  );
+  try {
+    const scripted = createClient({ baseUrl: server.url });
+    for await (const event of scripted.watchMeshEvents({
+      mesh: "m 1",
+      types: [DataplaneType, TrafficPermissionType],
+    }))
+      if (event.kind === "synced") break;
+    for await (const event of scripted.watchDataplaneOverviews({
+      mesh: "m",
+      tags: { service: "web", env: "*" },
+    }))
+      if (event.kind === "synced") break;
+    expect(server.requests.map((r) => decodeURIComponent(r.url))).toEqual([
+      "/meshes/m 1/events?type=Dataplane&type=TrafficPermission",
+      "/meshes/m/dataplanes+insights?tag=service:web&tag=env:*&watch=true",
+    ]);
+  } finally {
+    await server.close();
+  }
 });
 
 describe("failures at open and in the stream", () => {

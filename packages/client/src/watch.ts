@@ -30,6 +30,8 @@ export interface WatchOptions {
    * watches` by a caller that would rather poll).
    */
   readonly retryOpen?: (error: ApiError | NetworkError) => boolean;
+  /** Called each time the server starts the stream (the first opening and every reopening). */
+  readonly onOpen?: () => void;
 }
 
 /** One event of a watch (watch.md §2–§3). */
@@ -74,7 +76,7 @@ export type ResourceDecoder<R> = (
   path: string,
 ) => R;
 
-/** What a watch reads. */
+/** What a watch reads: the path and query of its stream (`watch=true` included where needed). */
 export interface WatchRequest<R> {
   readonly path: string;
   readonly query?: Query;
@@ -119,7 +121,7 @@ export async function* watchEvents<R>(
         stream = await open(
           {
             path: request.path,
-            query: { ...request.query, watch: "true" },
+            query: request.query,
             headers: resumeToken === "" ? {} : { "Last-Event-ID": resumeToken },
           },
           connection.signal,
@@ -130,6 +132,7 @@ export async function* watchEvents<R>(
           continue;
         throw error;
       }
+      options.onOpen?.();
       const response: TransportResponse = {
         method: "GET",
         url: stream.url,

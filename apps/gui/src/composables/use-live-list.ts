@@ -9,6 +9,7 @@ import { useApp } from "../app-context.js";
 import type { SourceSpec } from "../api/sources-of.js";
 import type { ChangeEvent, WatchTarget } from "../data/change-feed.js";
 import { applyChange, freshRows, mergePolledPage, type LiveRows } from "../data/live-rows.js";
+import { usePageWatch } from "./use-page-watch.js";
 import { useSource, type UsedSource } from "./use-source.js";
 
 export interface LiveList<T> {
@@ -22,7 +23,7 @@ export interface LiveListOptions<T> {
   nameOf(item: T): string;
   /** What to watch for this page, with the wire type of its items. */
   watchTarget(): { target: WatchTarget; type: string } | undefined;
-  /** An event's resource as a row item. */
+  /** An event's resource (decoded by the client) as a row item. */
   toItem(resource: unknown): T;
 }
 
@@ -56,40 +57,23 @@ export function useLiveList<T>(
   };
 
   // One watch per page and target: it starts from the resume token of the page's first read.
-  const watched = (): string | undefined => {
-    const target = options.watchTarget();
-    const hasData = list.data.value !== undefined;
-    const key = list.source.value?.key;
-    return live.mode.value === "push" && target && hasData && key
-      ? JSON.stringify([target, key])
-      : undefined;
-  };
-  watch(
-    watched,
-    (identity, _old, onCleanup) => {
-      const target = options.watchTarget();
-      const source = list.source.value;
-      if (identity === undefined || !target || !source) return;
-      const onEvent = (event: ChangeEvent): void => {
-        if (event.kind === "reset") {
-          void refreshPage();
-          return;
-        }
-        if (event.type !== target.type) return;
-        const isLastPage = list.data.value?.nextOffset === undefined;
-        rows.value = applyChange(rows.value, event, { isLastPage }, options.toItem);
-      };
-      onCleanup(
-        live.watchPage({
-          target: target.target,
-          since: source.state.resumeToken,
-          sourceKeys: [source.key],
-          onEvent,
-        }),
-      );
-    },
-    { immediate: true },
-  );
+  usePageWatch(list, options.watchTarget, (target, source) => {
+    const onEvent = (event: ChangeEvent): void => {
+      if (event.kind === "reset") {
+        void refreshPage();
+        return;
+      }
+      if (event.type !== target.type) return;
+      const isLastPage = list.data.value?.nextOffset === undefined;
+      rows.value = applyChange(rows.value, event, { isLastPage }, options.toItem);
+    };
+    return live.watchPage({
+      target: target.target,
+      since: source.state.resumeToken,
+      sourceKeys: [source.key],
+      onEvent,
+    });
+  });
 
   return { list, rows, refreshPage };
 }

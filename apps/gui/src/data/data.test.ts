@@ -243,6 +243,30 @@ describe("live updates", () => {
     live.stop();
   });
 
+  it("an open feed keeps its sources out of polling before any event comes", async () => {
+    let release: () => void = () => undefined;
+    const feed: ChangeFeed = {
+      // eslint-disable-next-line require-yield -- a quiet stream: open, no change yet
+      async *watch(_target, _since, _signal, onOpen) {
+        onOpen?.();
+        await new Promise<void>((resolve) => (release = resolve));
+      },
+    };
+    const { live, reads } = setup(feed);
+    const stop = live.watchPage({
+      target: { kind: "meshes" },
+      since: "token-1",
+      sourceKeys: ["/list"],
+      onEvent: () => undefined,
+    });
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(live.feedState.value).toBe("push");
+    expect(reads()).toBe(0);
+    stop();
+    release();
+    live.stop();
+  });
+
   it("hands the feed's events to the page from the list's resume token, and does not poll what the feed keeps current", async () => {
     const sinces: (string | undefined)[] = [];
     let release: () => void = () => undefined;

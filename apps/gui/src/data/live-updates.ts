@@ -104,14 +104,22 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
       while (!stopped && mode.value === "push") {
         controller = new AbortController();
         let fed = false;
+        // An open stream (or its first event) feeds the page: polling leaves its sources alone.
+        const feeding = (): void => {
+          failures = 0;
+          if (fed || stopped) return;
+          fed = true;
+          feedKeys(watch.sourceKeys, 1);
+          feedState.value = "push";
+        };
         try {
-          for await (const event of options.feed.watch(watch.target, since, controller.signal)) {
-            if (!fed) {
-              fed = true;
-              feedKeys(watch.sourceKeys, 1);
-              feedState.value = "push";
-            }
-            failures = 0;
+          for await (const event of options.feed.watch(
+            watch.target,
+            since,
+            controller.signal,
+            feeding,
+          )) {
+            feeding();
             if (event.kind !== "reset") since = undefined; // the feed resumes by itself from here
             watch.onEvent(event);
           }

@@ -17,8 +17,18 @@ export interface ApiLog {
   readonly all: ApiRequest[];
   /** Forgets what was logged (before the action whose requests a test counts). */
   clear(): void;
-  /** The requests of the page itself: not the shell's (index, config, mesh selector, sidebar counts). */
+  /**
+   * The requests of the page itself: not the shell's (index, config, mesh
+   * selector, sidebar counts), and not the change feed's watches (the live
+   * updates' connections, §6, not reads of the page).
+   */
   pageRequests(): ApiRequest[];
+}
+
+/** A watch of the change feed (watch.md §1): `?watch=true` or a mesh's `/events`. */
+export function isWatchRequest(path: string): boolean {
+  const url = new URL(path, "http://gui");
+  return url.searchParams.get("watch") === "true" || /^\/meshes\/[^/]+\/events$/.test(url.pathname);
 }
 
 /** Requests the shell makes on every page (gui.md §7: they do not count against a page's budget). */
@@ -45,7 +55,7 @@ export const test = base.extend<{ apiLog: ApiLog; allowConsoleErrors: boolean }>
     await use({
       all,
       clear: () => all.splice(0),
-      pageRequests: () => all.filter((r) => !isShellRequest(r.path)),
+      pageRequests: () => all.filter((r) => !isShellRequest(r.path) && !isWatchRequest(r.path)),
     });
   },
   page: async ({ page, allowConsoleErrors }, use) => {

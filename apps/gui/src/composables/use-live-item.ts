@@ -1,0 +1,51 @@
+/**
+ * A live detail page (gui.md §6, "on a detail page: update in place"): while
+ * live updates are on, the item's source is fed by the change feed. An item
+ * GET carries no resume token, so the watch starts from a token read with a
+ * one-item list, and the item is read again (conditionally) after it:
+ * nothing written in between is missed, and no snapshot is sent.
+ */
+import { useApp } from "../app-context.js";
+import type { ChangeEvent, WatchTarget } from "../data/change-feed.js";
+import { usePageWatch } from "./use-page-watch.js";
+import type { UsedSource } from "./use-source.js";
+
+export interface LiveItemOptions {
+  /** What to watch, with the wire type and name of the item; undefined: nothing. */
+  watchTarget(): { target: WatchTarget; type: string; name: string } | undefined;
+  /** A resume token of the target's history now (the `resumeToken` of a one-item list). */
+  resumeToken(): Promise<string | undefined>;
+}
+
+export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): void {
+  const { live } = useApp();
+  usePageWatch(item, options.watchTarget, (target, source) => {
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    const onEvent = (event: ChangeEvent): void => {
+      if (event.kind === "reset") {
+        void source.refresh();
+        return;
+      }
+      if (event.type !== target.type || event.name !== target.name) return;
+      if (event.kind === "deleted") void source.refresh();
+      else source.replace(event.resource as T, event.version);
+    };
+    void (async () => {
+      let since: string | undefined;
+      try {
+        since = await options.resumeToken();
+      } catch {
+        return; // polling keeps the page current
+      }
+      if (since === undefined || cancelled) return;
+      await source.refresh();
+      if (cancelled) return;
+      stop = live.watchPage({ target: target.target, since, sourceKeys: [source.key], onEvent });
+    })();
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  });
+}
