@@ -52,6 +52,7 @@ export function createAuth(options: {
     revocations,
     useSecrets: tokenConfig.validator.useSecrets,
     publicKeys: tokenConfig.validator.publicKeys as StaticPublicKey[],
+    issuer: tokenConfig.issuer,
   });
   const maxValidForMs = Number((parseDuration(tokenConfig.maxValidFor) ?? 0n) / 1_000_000n);
   return {
@@ -62,7 +63,11 @@ export function createAuth(options: {
     secrets,
     authorizer: new Authorizer(config),
     maxValidForMs,
-    authenticate: createAuthenticator({ localhostIsAdmin: config.apiServer.authn.localhostIsAdmin, tokens, logger }),
+    authenticate: createAuthenticator({
+      localhostIsAdmin: config.apiServer.authn.localhostIsAdmin,
+      tokens,
+      logger,
+    }),
     async bootstrap() {
       if (!tokenConfig.validator.useSecrets && !tokenConfig.enableIssuer) return;
       await keys.ensureKey();

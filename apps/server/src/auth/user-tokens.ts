@@ -73,6 +73,8 @@ export class UserTokens {
       /** Verify with the keys in the store (`validator.useSecrets`). */
       readonly useSecrets: boolean;
       readonly publicKeys: readonly StaticPublicKey[];
+      /** `tokens.issuer`: the `iss` issued and required; empty for none (as in Kuma). */
+      readonly issuer?: string;
       readonly now?: () => number;
     },
   ) {
@@ -88,7 +90,12 @@ export class UserTokens {
     const key = await this.options.keys.current();
     const now = this.now();
     const issuedAt = Math.floor(now / 1000) - BACKDATE_SECONDS;
-    return await new SignJWT({ Name: name, Groups: [...groups] })
+    const issuer = this.options.issuer;
+    return await new SignJWT({
+      Name: name,
+      Groups: [...groups],
+      ...(issuer ? { iss: issuer } : {}),
+    })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT" })
       .setJti(randomUUID())
       .setIssuedAt(issuedAt)
@@ -101,7 +108,8 @@ export class UserTokens {
   async verify(token: string): Promise<VerifiedToken> {
     const known = this.verified.get(token);
     const result = known ? await this.recheck(known) : await this.verifyNew(token);
-    if (await this.options.revocations.isRevoked(result.id)) throw new TokenRejectedError("revoked");
+    if (await this.options.revocations.isRevoked(result.id))
+      throw new TokenRejectedError("revoked");
     return result;
   }
 
@@ -140,6 +148,7 @@ export class UserTokens {
         requiredClaims: ["exp", "jti"],
         clockTolerance: 0,
         currentDate: new Date(this.now()),
+        ...(this.options.issuer ? { issuer: this.options.issuer } : {}),
       }));
     } catch (error) {
       throw new TokenRejectedError(reasonOf(error));
@@ -150,7 +159,8 @@ export class UserTokens {
       kid,
       expiresAt: (payload.exp as number) * 1000,
     });
-    if (!/^[A-Za-z0-9._~:-]{1,128}$/.test(verified.id)) throw new TokenRejectedError("invalid claims", "jti");
+    if (!/^[A-Za-z0-9._~:-]{1,128}$/.test(verified.id))
+      throw new TokenRejectedError("invalid claims", "jti");
     if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
     this.verified.set(token, verified);
     return verified;
@@ -169,7 +179,8 @@ export class UserTokens {
 function userOf(payload: JWTPayload): User {
   const name = payload.Name;
   const groups = payload.Groups ?? [];
-  if (typeof name !== "string" || name === "") throw new TokenRejectedError("invalid claims", "Name");
+  if (typeof name !== "string" || name === "")
+    throw new TokenRejectedError("invalid claims", "Name");
   if (!Array.isArray(groups) || !groups.every((group) => typeof group === "string")) {
     throw new TokenRejectedError("invalid claims", "Groups");
   }
@@ -178,7 +189,8 @@ function userOf(payload: JWTPayload): User {
 
 function reasonOf(error: unknown): RejectionReason {
   if (error instanceof errors.JWTExpired) return "expired";
-  if (error instanceof errors.JWTClaimValidationFailed) return error.claim === "nbf" ? "not yet valid" : "invalid claims";
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return error.claim === "nbf" ? "not yet valid" : "invalid claims";
   if (error instanceof errors.JWSSignatureVerificationFailed) return "bad signature";
   return "malformed";
 }
@@ -186,16 +198,25 @@ function reasonOf(error: unknown): RejectionReason {
 /** A configured public key; a key that cannot be read is a start-up error. */
 function loadStaticKey(entry: StaticPublicKey): { alg: SigningAlgorithm; key: KeyObject } {
   const pem = entry.key ?? (entry.keyFile ? readFileSync(entry.keyFile, "utf8") : undefined);
-  if (pem === undefined) throw new Error(`apiServer.authn.tokens.validator.publicKeys: key ${entry.kid} has neither key nor keyFile`);
+  if (pem === undefined)
+    throw new Error(
+      `apiServer.authn.tokens.validator.publicKeys: key ${entry.kid} has neither key nor keyFile`,
+    );
   let key: KeyObject;
   try {
     key = createPublicKey(pem);
   } catch (error) {
-    throw new Error(`apiServer.authn.tokens.validator.publicKeys: key ${entry.kid} is not a PEM public key: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new Error(
+      `apiServer.authn.tokens.validator.publicKeys: key ${entry.kid} is not a PEM public key: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const alg = algorithmOf(key);
-  if (!alg) throw new Error(`apiServer.authn.tokens.validator.publicKeys: key ${entry.kid} is neither Ed25519 nor RSA of at least 2048 bits`);
+  if (!alg)
+    throw new Error(
+      `apiServer.authn.tokens.validator.publicKeys: key ${entry.kid} is neither Ed25519 nor RSA of at least 2048 bits`,
+    );
   return { alg, key };
 }

@@ -2246,6 +2246,11 @@ export interface components {
                          * @default 0s
                          */
                         maxValidFor: string;
+                        /**
+                         * @description when set (e.g. `kuma-ts`), tokens are issued with this `iss` and only tokens carrying it are accepted; empty: no `iss`, as in Kuma
+                         * @default
+                         */
+                        issuer: string;
                     };
                 };
                 rateLimit: {

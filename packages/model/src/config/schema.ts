@@ -125,6 +125,10 @@ const Authn = Section({
       description: "the longest validity a token may be issued with; 0 means no cap",
       allowZero: true,
     }),
+    issuer: StringSetting("", {
+      description:
+        "when set (e.g. `kuma-ts`), tokens are issued with this `iss` and only tokens carrying it are accepted; empty: no `iss`, as in Kuma",
+    }),
   }),
 });
 
