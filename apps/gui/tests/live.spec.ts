@@ -84,6 +84,32 @@ test.describe("with the change feed", () => {
     await gui.cp.client.resources(TrafficRouteType).put(route("route-b"));
   });
 
+  test("an open policy page updates in place within 2 s, and says so when the policy is deleted", async ({
+    page,
+    apiLog,
+  }) => {
+    const routes = gui.cp.client.resources(TrafficRouteType);
+    await routes.put(route("route-live"));
+    await page.goto(gui.url("/meshes/default/traffic-routes/route-live"));
+    await expect(page.getByTestId("policy-overview")).toBeVisible();
+    await feedOpen(page);
+    expect(apiLog.all.filter((r) => isWatchRequest(r.path)).map((r) => r.path)).toEqual([
+      "/meshes/default/events?type=TrafficRoute",
+    ]);
+    apiLog.clear();
+    await routes.put(route("route-live", 80));
+    await expect(page.getByTestId("policy-overview").getByTestId("route-split")).toHaveText(
+      "v1 80 % · v2 20 %",
+      { timeout: FEED_WAIT_MS },
+    );
+    await routes.delete({ mesh: "default", name: "route-live" });
+    await expect(page.getByTestId("resource-deleted")).toHaveText("This resource was deleted.", {
+      timeout: FEED_WAIT_MS,
+    });
+    await expect(page.getByTestId("policy-overview")).toBeVisible(); // the last data stays
+    expect(apiLog.all.map((r) => r.path)).toEqual([]);
+  });
+
   test.describe("on a detail page", () => {
     // Stopping the API makes the browser log the failed requests.
     test.use({ allowConsoleErrors: true });

@@ -1,10 +1,12 @@
 /**
- * A live detail page (gui.md §6, "on a detail page: update in place"): while
- * live updates are on, the item's source is fed by the change feed. An item
+ * A live detail page (gui.md §6, "on a detail page: update in place; deleted
+ * shows a banner"): while live updates are on, the item's source is fed by
+ * the change feed. An item
  * GET carries no resume token, so the watch starts from a token read with a
  * one-item list, and the item is read again (conditionally) after it:
  * nothing written in between is missed, and no snapshot is sent.
  */
+import { ref, type Ref } from "vue";
 import { useApp } from "../app-context.js";
 import type { ChangeEvent, WatchTarget } from "../data/change-feed.js";
 import { usePageWatch } from "./use-page-watch.js";
@@ -17,9 +19,16 @@ export interface LiveItemOptions {
   resumeToken(): Promise<string | undefined>;
 }
 
-export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): void {
+export interface LiveItem {
+  /** The feed said the item was deleted (the last data stays shown under a banner). */
+  readonly deleted: Ref<boolean>;
+}
+
+export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): LiveItem {
   const { live } = useApp();
+  const deleted = ref(false);
   usePageWatch(item, options.watchTarget, (target, source) => {
+    deleted.value = false;
     let stop: (() => void) | undefined;
     let cancelled = false;
     const onEvent = (event: ChangeEvent): void => {
@@ -28,8 +37,8 @@ export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): v
         return;
       }
       if (event.type !== target.type || event.name !== target.name) return;
-      if (event.kind === "deleted") void source.refresh();
-      else source.replace(event.resource as T, event.version);
+      deleted.value = event.kind === "deleted";
+      if (event.kind !== "deleted") source.replace(event.resource as T, event.version);
     };
     void (async () => {
       let since: string | undefined;
@@ -48,4 +57,5 @@ export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): v
       stop?.();
     };
   });
+  return { deleted };
 }
