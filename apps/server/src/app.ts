@@ -54,7 +54,11 @@ export interface AppOptions {
 export function apiRoutes(
   config: ServerConfig,
   store: ResourceStore,
-  auth: Auth = createAuth({ config, secrets: store.globalSecrets, logger: pino({ level: "silent" }) }),
+  auth: Auth = createAuth({
+    config,
+    secrets: store.globalSecrets,
+    logger: pino({ level: "silent" }),
+  }),
   watches: WatchHub = createWatchHub(store, config),
 ): RouteDefinition[] {
   const routes: RouteDefinition[] = [
@@ -87,19 +91,34 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
   const metrics = options.metrics ?? createMetrics();
   const store = instrumentStore(options.store, metrics);
   const auth = options.auth ?? createAuth({ config, secrets: store.globalSecrets, logger });
-  const rateLimiter = createRateLimiter({ config: config.apiServer.rateLimit, buckets: store.tokenBuckets, logger });
+  const rateLimiter = createRateLimiter({
+    config: config.apiServer.rateLimit,
+    buckets: store.tokenBuckets,
+    leases: store.slotLeases,
+    logger,
+  });
   const watches = options.watches ?? createWatchHub(options.store, config);
-  const routing = createRouting(authenticated(auth, rateLimiter, apiRoutes(config, store, auth, watches)));
+  const routing = createRouting(
+    authenticated(auth, rateLimiter, apiRoutes(config, store, auth, watches)),
+  );
   const audit = options.audit ?? createAuditLog({ ...config.apiServer.audit, logger });
   const readOnly = config.apiServer.readOnly;
 
   const app = new Koa<ApiState, ApiContext>();
   app.silent = true;
-  app.on("error", (error: unknown) => logger.warn({ err: error }, "error outside the request pipeline"));
+  app.on("error", (error: unknown) =>
+    logger.warn({ err: error }, "error outside the request pipeline"),
+  );
   app.use(requestContext(logger, metrics, config.apiServer.accessLog));
   app.use(audit.middleware);
   app.use(errorTranslation(logger));
-  app.use(cors({ allowedDomains: config.apiServer.corsAllowedDomains, readOnly, methodsOf: routing.methodsOf }));
+  app.use(
+    cors({
+      allowedDomains: config.apiServer.corsAllowedDomains,
+      readOnly,
+      methodsOf: routing.methodsOf,
+    }),
+  );
   if (readOnly) app.use(readOnlyGuard(routing.methodsOf));
   app.use(routing.router.routes());
   app.use(unrouted(routing, readOnly));
@@ -111,12 +130,17 @@ export function createApp(options: AppOptions): Koa<ApiState, ApiContext> {
  * to its rate limit (auth.md §2: route match → 401 → 429 → the handler,
  * which authorizes before it reads a body).
  */
-function authenticated(auth: Auth, rateLimiter: RateLimiter | undefined, routes: readonly RouteDefinition[]): RouteDefinition[] {
+function authenticated(
+  auth: Auth,
+  rateLimiter: RateLimiter | undefined,
+  routes: readonly RouteDefinition[],
+): RouteDefinition[] {
   const guard = async (ctx: ApiContext): Promise<void> => {
     try {
       await auth.authenticate(ctx);
     } catch (error) {
-      if (rateLimiter && error instanceof ApiError && error.status === 401) await rateLimiter.chargeFailure(ctx);
+      if (rateLimiter && error instanceof ApiError && error.status === 401)
+        await rateLimiter.chargeFailure(ctx);
       throw error;
     }
     if (rateLimiter) {

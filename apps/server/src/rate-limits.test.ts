@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startApi, type TestApi } from "./test-support/api.js";
 import { bearer, REMOTE } from "./test-support/auth.js";
+import { openEventStream, type EventStream } from "./test-support/event-stream.js";
 import { redisBackend, storeBackends } from "./test-support/store-backends.js";
 
 const LIMITED = {
@@ -34,7 +35,10 @@ describe.each(storeBackends())("rate limits on the $name store", (backend) => {
     for (let i = 0; i < 3; i++) expect((await api.get("/meshes", REMOTE)).status).toBe(200);
     const refused = await api.get("/meshes", REMOTE);
     expect(refused.status).toBe(429);
-    expect(refused.json).toEqual({ title: "Too many requests", details: "rate limit exceeded, retry after 1s" });
+    expect(refused.json).toEqual({
+      title: "Too many requests",
+      details: "rate limit exceeded, retry after 1s",
+    });
     expect(refused.headers.get("retry-after")).toBe("1");
     for (let i = 0; i < 10; i++) expect((await api.get("/meshes")).status).toBe(200);
     // Writes have a budget of their own.
@@ -43,8 +47,11 @@ describe.each(storeBackends())("rate limits on the $name store", (backend) => {
 
   it("key token users by name and charge failed authentications to the address", async () => {
     const api = await start();
-    const token = (await api.request("POST", "/tokens/user", { body: '{"name":"alice","validFor":"1h"}' })).text;
-    for (let i = 0; i < 3; i++) expect((await api.get("/meshes", bearer("garbage"))).status).toBe(401);
+    const token = (
+      await api.request("POST", "/tokens/user", { body: '{"name":"alice","validFor":"1h"}' })
+    ).text;
+    for (let i = 0; i < 3; i++)
+      expect((await api.get("/meshes", bearer("garbage"))).status).toBe(401);
     expect((await api.get("/meshes", bearer("garbage"))).status).toBe(429);
     expect((await api.get("/meshes", REMOTE)).status).toBe(429); // the same address
     for (let i = 0; i < 3; i++) expect((await api.get("/meshes", bearer(token))).status).toBe(200);
@@ -56,11 +63,74 @@ describe("rate limits across replicas on one Redis", () => {
   const backend = redisBackend();
   beforeAll(() => backend.start());
   afterAll(() => backend.stop());
+  const streams: EventStream[] = [];
+  afterEach(() => {
+    for (const stream of streams.splice(0)) stream.close();
+  });
+  const watch = async (
+    api: TestApi,
+    headers: Record<string, string> = REMOTE,
+  ): Promise<EventStream> => {
+    const stream = await openEventStream(`${api.url}/meshes/default/events`, headers);
+    streams.push(stream);
+    return stream;
+  };
+
+  it("count a caller's open watches on every replica together", async () => {
+    const env = {
+      KUMA_API_SERVER_RATE_LIMIT_ENABLED: "true",
+      KUMA_API_SERVER_RATE_LIMIT_MAX_WATCHES_PER_CLIENT: "2",
+    };
+    const store = backend.createStore();
+    const peer = backend.peerOf(store);
+    const [a, b] = await Promise.all([
+      startApi(backend, { env, store }),
+      startApi(backend, { env, store: peer }),
+    ]);
+    try {
+      const onA = await watch(a);
+      expect(onA.status).toBe(200);
+      await onA.until("synced");
+      const onB = await watch(b);
+      expect(onB.status).toBe(200);
+      await onB.until("synced");
+      for (const api of [a, b]) {
+        const refused = await watch(api);
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get("retry-after")).toBe("1");
+        await refused.ended;
+        expect(JSON.parse(refused.text())).toEqual({
+          title: "Too many requests",
+          details: "rate limit exceeded, retry after 1s",
+        });
+      }
+      // The local admin is exempt.
+      expect((await watch(a, {})).status).toBe(200);
+      // Closing the watch on A frees its slot for B once A saw it go.
+      onA.close();
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const again = await watch(b);
+        status = again.status;
+        if (status !== 200) again.close();
+      }
+      expect(status).toBe(200);
+      expect((await watch(a)).status).toBe(429);
+    } finally {
+      for (const stream of streams.splice(0)) stream.close();
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([store.close(), peer.close()]);
+    }
+  }, 20_000);
 
   it("share one budget per caller", async () => {
     const store = backend.createStore();
     const peer = backend.peerOf(store);
-    const [a, b] = await Promise.all([startApi(backend, { env: LIMITED, store }), startApi(backend, { env: LIMITED, store: peer })]);
+    const [a, b] = await Promise.all([
+      startApi(backend, { env: LIMITED, store }),
+      startApi(backend, { env: LIMITED, store: peer }),
+    ]);
     try {
       expect((await a.get("/meshes", REMOTE)).status).toBe(200);
       expect((await b.get("/meshes", REMOTE)).status).toBe(200);

@@ -5,7 +5,7 @@
  */
 import type { AnyResourceType, Resource, ResourceOf, ResourceTypeName } from "@kuma-ts/model";
 import type { GlobalSecretStore } from "./global-secrets/contract.js";
-import type { TokenBuckets } from "./rate-limits/contract.js";
+import type { SlotLeases, TokenBuckets } from "./rate-limits/contract.js";
 
 /** A resource as stored: the resource (with its timestamps), its version and its wire text. */
 export interface StoredResource<R extends Resource = Resource> {
@@ -104,6 +104,9 @@ export interface ResourceStore {
 
   /** The API's rate-limit buckets (auth.md §8), shared by every store over the same backend. */
   readonly tokenBuckets: TokenBuckets;
+
+  /** The API's limits on open watches (auth.md §8): slot leases, shared by every store over the same backend. */
+  readonly slotLeases: SlotLeases;
 
   /** The resource, or undefined when it does not exist (or its name could never be valid). */
   get<T extends AnyResourceType>(

@@ -31,7 +31,7 @@ export {
 export type { StoreErrorCode } from "./errors.js";
 export { GLOBAL_SECRET_TYPE } from "./global-secrets/contract.js";
 export type { GlobalSecret, GlobalSecretStore } from "./global-secrets/contract.js";
-export type { BucketLimits, BucketTake, TokenBuckets } from "./rate-limits/contract.js";
+export type { BucketLimits, BucketTake, SlotLeases, TokenBuckets } from "./rate-limits/contract.js";
 export { createMemoryStore } from "./memory/store.js";
 export type { MemoryStoreOptions } from "./memory/store.js";
 export { compareResumeTokens, isResumeToken } from "./history.js";

@@ -2,19 +2,27 @@
  * Rate limits (auth.md §8): a token bucket per caller and class (reads:
  * GET, HEAD; writes: the rest), kept by the store so replicas on one Redis
  * share each budget. Token users are keyed by name, anonymous callers by
- * address; failed authentications are charged to the address. If the
- * store cannot answer, requests go through (fail open) and a warning is
- * logged at most once a minute.
+ * address; failed authentications are charged to the address. Open watch
+ * streams take slot leases of the store (`watch:<key>`), so the limit on
+ * them counts every replica on one Redis; this replica renews the leases of
+ * its open streams every third of WATCH_LEASE_MS, so the slots of a replica
+ * that died free themselves within that. If the store cannot answer,
+ * requests and watches go through (fail open) and a warning is logged at
+ * most once a minute.
  */
+import { randomBytes } from "node:crypto";
 import { BlockList, isIP } from "node:net";
 import type { Logger } from "pino";
 import type { ServerConfig } from "@kuma-ts/model";
-import type { BucketLimits, TokenBuckets } from "@kuma-ts/store";
+import type { BucketLimits, SlotLeases, TokenBuckets } from "@kuma-ts/store";
 import { ApiError } from "../http/api-error.js";
 import type { ApiContext } from "../http/context.js";
+import { processInstanceId } from "../routes/info.js";
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
 const WARN_EVERY_MS = 60_000;
+/** How long an open watch's slot lasts without a renewal. */
+export const WATCH_LEASE_MS = 30_000;
 
 /** The checks of the rate limiter. */
 export interface RateLimiter {
@@ -23,35 +31,53 @@ export interface RateLimiter {
   /** Charges a failed authentication to the caller's address; throws 429 when that budget is spent. */
   chargeFailure(ctx: ApiContext): Promise<void>;
   /**
-   * Counts an opening watch of the caller in (per replica); throws 429 when
-   * `maxWatchesPerClient` are open already. Returns the release.
+   * Counts an opening watch of the caller in (on every replica over the
+   * store); throws 429 when `maxWatchesPerClient` are open already. Returns
+   * the release.
    */
-  admitWatch(ctx: ApiContext): () => void;
+  admitWatch(ctx: ApiContext): Promise<() => void>;
 }
 
 /** 429 with `Retry-After` (auth.md §7). */
 export function tooManyRequests(ctx: ApiContext, retryAfterMs: number): ApiError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   ctx.state.denyReason = "rate limit exceeded";
-  return new ApiError(429, "Too many requests", `rate limit exceeded, retry after ${seconds}s`, [], {
-    "Retry-After": String(seconds),
-  });
+  return new ApiError(
+    429,
+    "Too many requests",
+    `rate limit exceeded, retry after ${seconds}s`,
+    [],
+    {
+      "Retry-After": String(seconds),
+    },
+  );
 }
 
 /** The rate limiter of `apiServer.rateLimit`, or undefined when it is off (then no request spends anything on it). */
 export function createRateLimiter(options: {
   readonly config: ServerConfig["apiServer"]["rateLimit"];
   readonly buckets: TokenBuckets;
+  readonly leases: SlotLeases;
   readonly logger: Logger;
 }): RateLimiter | undefined {
-  const { config, buckets, logger } = options;
+  const { config, buckets, leases, logger } = options;
   if (!config.enabled) return undefined;
   const reads: BucketLimits = { perSecond: config.readsPerSecond, burst: config.readBurst };
   const writes: BucketLimits = { perSecond: config.writesPerSecond, burst: config.writeBurst };
   const exempt = new Set(config.exemptGroups);
   const trusted = blockListOf(config.trustedProxies);
   let lastWarning = -Infinity;
-  const openWatches = new Map<string, number>();
+  const warn = (error: unknown): void => {
+    const now = Date.now();
+    if (now - lastWarning >= WARN_EVERY_MS) {
+      lastWarning = now;
+      logger.warn(
+        { err: error },
+        "the rate limiter cannot reach the store: requests are not limited meanwhile",
+      );
+    }
+  };
+  const watches = openWatchLeases(leases, warn, logger);
 
   const addressOf = (ctx: ApiContext): string => clientAddress(ctx, trusted);
   const charge = async (ctx: ApiContext, key: string): Promise<void> => {
@@ -61,41 +87,79 @@ export function createRateLimiter(options: {
     try {
       take = await buckets.take(`${isRead ? "read" : "write"}:${key}`, limits);
     } catch (error) {
-      const now = Date.now();
-      if (now - lastWarning >= WARN_EVERY_MS) {
-        lastWarning = now;
-        logger.warn({ err: error }, "the rate limiter cannot reach the store: requests are not limited meanwhile");
-      }
+      warn(error);
       return;
     }
     ctx.set("RateLimit-Limit", String(limits.burst));
     ctx.set("RateLimit-Remaining", String(take.remaining));
     if (!take.allowed) throw tooManyRequests(ctx, take.retryAfterMs);
   };
-  const isExempt = (ctx: ApiContext): boolean => ctx.state.user?.groups.some((group) => exempt.has(group)) ?? false;
+  const isExempt = (ctx: ApiContext): boolean =>
+    ctx.state.user?.groups.some((group) => exempt.has(group)) ?? false;
   const keyOf = (ctx: ApiContext): string =>
-    ctx.state.authMethod === "token" && ctx.state.user ? `user:${ctx.state.user.name}` : `ip:${addressOf(ctx)}`;
+    ctx.state.authMethod === "token" && ctx.state.user
+      ? `user:${ctx.state.user.name}`
+      : `ip:${addressOf(ctx)}`;
   return {
     async limit(ctx) {
       if (isExempt(ctx)) return;
       await charge(ctx, keyOf(ctx));
     },
-    admitWatch(ctx) {
+    async admitWatch(ctx) {
       if (isExempt(ctx)) return () => {};
-      const key = keyOf(ctx);
-      const open = openWatches.get(key) ?? 0;
-      if (open >= config.maxWatchesPerClient) throw tooManyRequests(ctx, 1000);
-      openWatches.set(key, open + 1);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        const left = (openWatches.get(key) ?? 1) - 1;
-        if (left <= 0) openWatches.delete(key);
-        else openWatches.set(key, left);
-      };
+      const release = await watches.open(`watch:${keyOf(ctx)}`, config.maxWatchesPerClient);
+      if (!release) throw tooManyRequests(ctx, 1000);
+      return release;
     },
     chargeFailure: (ctx) => charge(ctx, `ip:${addressOf(ctx)}`),
+  };
+}
+
+/**
+ * The slot leases of this replica's open watches: a holder per stream
+ * (`<instance>-<limiter>:<n>`, unique across replicas and across the
+ * limiters of one process), renewed on a timer that runs while any is open.
+ */
+function openWatchLeases(
+  leases: SlotLeases,
+  warn: (error: unknown) => void,
+  logger: Logger,
+): { open(key: string, max: number): Promise<(() => void) | undefined> } {
+  const holderPrefix = `${processInstanceId()}-${randomBytes(4).toString("hex")}`;
+  let opened = 0;
+  /** Holder → key, of the streams open here. */
+  const held = new Map<string, string>();
+  let renewal: NodeJS.Timeout | undefined;
+  const renewAll = (): void => {
+    const byKey = new Map<string, string[]>();
+    for (const [holder, key] of held) byKey.set(key, [...(byKey.get(key) ?? []), holder]);
+    for (const [key, holders] of byKey) leases.renew(key, holders, WATCH_LEASE_MS).catch(warn);
+  };
+  return {
+    async open(key, max) {
+      const holder = `${holderPrefix}:${++opened}`;
+      try {
+        if (!(await leases.acquire(key, holder, max, WATCH_LEASE_MS))) return undefined;
+      } catch (error) {
+        warn(error); // admitted; the renewals take the slot once the store answers again
+      }
+      held.set(holder, key);
+      if (!renewal) {
+        renewal = setInterval(renewAll, WATCH_LEASE_MS / 3);
+        renewal.unref();
+      }
+      return () => {
+        if (!held.delete(holder)) return;
+        if (held.size === 0) {
+          clearInterval(renewal);
+          renewal = undefined;
+        }
+        // A slot not freed here expires with its lease.
+        leases
+          .release(key, holder)
+          .catch((error: unknown) => logger.debug({ err: error }, "a watch slot was not released"));
+      };
+    },
   };
 }
 
@@ -113,7 +177,8 @@ function blockListOf(cidrs: readonly string[]): BlockList | undefined {
 }
 
 const contains = (list: BlockList, address: string): boolean => {
-  const plain = address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+  const plain =
+    address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
   const family = isIP(plain);
   return family !== 0 && list.check(plain, family === 6 ? "ipv6" : "ipv4");
 };

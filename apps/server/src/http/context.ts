@@ -19,11 +19,16 @@ export interface ApiState {
   /** For a token user: whether the token is still valid now (expiry, key, revocation), for open streams. */
   stillAuthenticated?: () => Promise<boolean>;
   /** With rate limits on: counts an opening watch stream in (429 beyond the caller's limit); returns its release. */
-  admitWatch?: () => () => void;
+  admitWatch?: () => Promise<() => void>;
   /** Why the request was refused (401 cause category or 403 details), for the audit log. */
   denyReason?: string;
   /** The resource verb the request was checked for (auth.md §6), for the audit log. */
-  access?: { readonly verb: string; readonly type: string; readonly mesh: string | null; readonly name: string | null };
+  access?: {
+    readonly verb: string;
+    readonly type: string;
+    readonly mesh: string | null;
+    readonly name: string | null;
+  };
   /** What `POST /tokens/user` issued (never the token), for the audit log. */
   issued?: { readonly name: string; readonly groups: readonly string[]; readonly validFor: string };
 }

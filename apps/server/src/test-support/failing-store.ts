@@ -12,6 +12,7 @@ export function failingStore(
   return {
     globalSecrets: base.globalSecrets,
     tokenBuckets: base.tokenBuckets,
+    slotLeases: base.slotLeases,
     get: (...args) => (failing.get ?? base.get)(...args),
     getMany: (...args) => (failing.getMany ?? base.getMany)(...args),
     list: (...args) => (failing.list ?? base.list)(...args),

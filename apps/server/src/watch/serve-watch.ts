@@ -308,7 +308,7 @@ export async function serveWatch(
 ): Promise<void> {
   const watcher = new Watcher(hub, view);
   // Rate limits (auth.md §8): at most maxWatchesPerClient open per caller; 429 before the stream starts.
-  const releaseSlot = ctx.state.admitWatch?.();
+  const releaseSlot = await ctx.state.admitWatch?.();
   try {
     hub.admit(watcher);
   } catch (error) {

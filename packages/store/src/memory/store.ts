@@ -18,6 +18,7 @@ import {
 } from "@kuma-ts/model";
 import { createMemoryGlobalSecrets } from "../global-secrets/memory.js";
 import { createMemoryTokenBuckets } from "../rate-limits/memory.js";
+import { createMemorySlotLeases } from "../rate-limits/memory-leases.js";
 import { ChangeListeners } from "../change-listeners.js";
 import type {
   ChangeEvent,
@@ -311,10 +312,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
 
   const globalSecrets = createMemoryGlobalSecrets(() => closed);
   const tokenBuckets = createMemoryTokenBuckets();
+  const slotLeases = createMemorySlotLeases();
 
   return {
     globalSecrets,
     tokenBuckets,
+    slotLeases,
     async get<T extends AnyResourceType>(type: T, mesh: string | undefined, name: string) {
       ensureOpen();
       return lookup(type, scopeMesh(type, mesh), name) as StoredResource<ResourceOf<T>> | undefined;

@@ -15,6 +15,8 @@
  *   {<prefix>}:global-secrets          HASH    global secret name → `<version> <base64 data>`
  *   {<prefix>}:global-secrets:version  STRING  the global secrets' version counter
  *   <prefix>:rl:<bucket>               HASH    a rate limit's token bucket (expires once full again)
+ *   <prefix>:slots:<key>               ZSET    slot leases (open watches): holder → expiry in ms on the
+ *                                              server's clock (expires with its last lease)
  *   {<prefix>}:events                  channel change events (PUBLISH)
  *
  * A record is `<version> <wire JSON>`. Key parts are only ever built from
@@ -57,6 +59,11 @@ export class RedisKeys {
   /** A rate limit's token bucket; buckets carry no hash tag, each is a script's only key. */
   tokenBucket(bucket: string): string {
     return `${this.prefix}:rl:${bucket}`;
+  }
+
+  /** The slot leases of a key (a caller's open watches); like buckets, no hash tag: each is a script's only key. */
+  slotLeases(key: string): string {
+    return `${this.prefix}:slots:${key}`;
   }
 
   /** The hash tag of a mesh: `{<prefix>:<mesh>}`. */

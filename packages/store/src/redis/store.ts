@@ -15,6 +15,7 @@ import {
 } from "@kuma-ts/model";
 import { createRedisGlobalSecrets } from "../global-secrets/redis.js";
 import { createRedisTokenBuckets } from "../rate-limits/redis.js";
+import { createRedisSlotLeases } from "../rate-limits/redis-leases.js";
 import { ChangeListeners } from "../change-listeners.js";
 import type {
   ChangeEvent,
@@ -340,6 +341,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ResourceStore
   return {
     globalSecrets: createRedisGlobalSecrets(connection, keys),
     tokenBuckets: createRedisTokenBuckets(connection, keys),
+    slotLeases: createRedisSlotLeases(connection, keys),
     async get<T extends AnyResourceType>(type: T, meshArgument: string | undefined, name: string) {
       const mesh = scopeMesh(type, meshArgument);
       if (!isValidName(name) || (mesh !== undefined && !isValidName(mesh))) return undefined;
