@@ -1,5 +1,9 @@
+import { createMemoryStore, StoreUnavailableError, type ResourceStore } from "@kuma-ts/store";
+import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startApi, type TestApi } from "./test-support/api.js";
+import { openWatchLeases } from "./auth/rate-limiter.js";
+import { startServer } from "./server/start-server.js";
+import { startApi, testConfig, type TestApi } from "./test-support/api.js";
 import { bearer, REMOTE } from "./test-support/auth.js";
 import { openEventStream, type EventStream } from "./test-support/event-stream.js";
 import { redisBackend, storeBackends } from "./test-support/store-backends.js";
@@ -138,6 +142,78 @@ describe("rate limits across replicas on one Redis", () => {
       expect((await b.get("/meshes", REMOTE)).status).toBe(429);
     } finally {
       await Promise.all([a.close(), b.close()]);
+      await Promise.all([store.close(), peer.close()]);
+    }
+  });
+});
+
+describe("rate limits while the store fails", () => {
+  it("admit requests and watches (fail open) and warn at most once a minute", async () => {
+    const down = () => Promise.reject(new StoreUnavailableError("down"));
+    const store: ResourceStore = {
+      ...createMemoryStore(),
+      tokenBuckets: { take: down },
+      slotLeases: { acquire: down, renew: down, release: down },
+    };
+    const warnings: string[] = [];
+    const logger = pino(
+      { level: "warn" },
+      { write: (line: string) => void warnings.push(JSON.parse(line).msg) },
+    );
+    const env = {
+      KUMA_API_SERVER_RATE_LIMIT_ENABLED: "true",
+      KUMA_API_SERVER_RATE_LIMIT_MAX_WATCHES_PER_CLIENT: "1",
+    };
+    const server = await startServer({ config: testConfig(env), store, logger });
+    const streams: EventStream[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const stream = await openEventStream(`${server.apiUrl}/meshes/default/events`, REMOTE);
+        streams.push(stream);
+        expect(stream.status).toBe(200);
+      }
+      expect((await fetch(`${server.apiUrl}/meshes`, { headers: REMOTE })).status).toBe(200);
+      expect(warnings).toEqual([
+        "the rate limiter cannot reach the store: requests are not limited meanwhile",
+      ]);
+    } finally {
+      for (const stream of streams) stream.close();
+      await server.close();
+    }
+  });
+});
+
+describe("the leases of open watches", () => {
+  const backend = redisBackend();
+  beforeAll(() => backend.start());
+  afterAll(() => backend.stop());
+
+  it("are renewed while the watch is open, and freed at once when it ends", async () => {
+    const store = backend.createStore();
+    const peer = backend.peerOf(store);
+    const warnings: unknown[] = [];
+    const leases = openWatchLeases(
+      store.slotLeases,
+      (error) => warnings.push(error),
+      pino({ level: "silent" }),
+      600,
+    );
+    try {
+      const release = await leases.open("watch:user:alice", 1);
+      expect(release).toBeDefined();
+      expect(await leases.open("watch:user:alice", 1)).toBeUndefined();
+      // Well past its ttl, the lease is still held (renewed every 200 ms), on another replica too.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(await peer.slotLeases.acquire("watch:user:alice", "other", 1, 600)).toBe(false);
+      release!();
+      let admitted = false;
+      for (let i = 0; i < 40 && !admitted; i++) {
+        admitted = await peer.slotLeases.acquire("watch:user:alice", "other", 1, 600);
+        if (!admitted) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(admitted).toBe(true);
+      expect(warnings).toEqual([]);
+    } finally {
       await Promise.all([store.close(), peer.close()]);
     }
   });

@@ -120,10 +120,11 @@ export function createRateLimiter(options: {
  * (`<instance>-<limiter>:<n>`, unique across replicas and across the
  * limiters of one process), renewed on a timer that runs while any is open.
  */
-function openWatchLeases(
+export function openWatchLeases(
   leases: SlotLeases,
   warn: (error: unknown) => void,
   logger: Logger,
+  ttlMs = WATCH_LEASE_MS,
 ): { open(key: string, max: number): Promise<(() => void) | undefined> } {
   const holderPrefix = `${processInstanceId()}-${randomBytes(4).toString("hex")}`;
   let opened = 0;
@@ -133,19 +134,19 @@ function openWatchLeases(
   const renewAll = (): void => {
     const byKey = new Map<string, string[]>();
     for (const [holder, key] of held) byKey.set(key, [...(byKey.get(key) ?? []), holder]);
-    for (const [key, holders] of byKey) leases.renew(key, holders, WATCH_LEASE_MS).catch(warn);
+    for (const [key, holders] of byKey) leases.renew(key, holders, ttlMs).catch(warn);
   };
   return {
     async open(key, max) {
       const holder = `${holderPrefix}:${++opened}`;
       try {
-        if (!(await leases.acquire(key, holder, max, WATCH_LEASE_MS))) return undefined;
+        if (!(await leases.acquire(key, holder, max, ttlMs))) return undefined;
       } catch (error) {
         warn(error); // admitted; the renewals take the slot once the store answers again
       }
       held.set(holder, key);
       if (!renewal) {
-        renewal = setInterval(renewAll, WATCH_LEASE_MS / 3);
+        renewal = setInterval(renewAll, ttlMs / 3);
         renewal.unref();
       }
       return () => {
