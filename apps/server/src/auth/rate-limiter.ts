@@ -133,7 +133,11 @@ export function openWatchLeases(
   let renewal: NodeJS.Timeout | undefined;
   const renewAll = (): void => {
     const byKey = new Map<string, string[]>();
-    for (const [holder, key] of held) byKey.set(key, [...(byKey.get(key) ?? []), holder]);
+    for (const [holder, key] of held) {
+      const holders = byKey.get(key);
+      if (holders) holders.push(holder);
+      else byKey.set(key, [holder]);
+    }
     for (const [key, holders] of byKey) leases.renew(key, holders, ttlMs).catch(warn);
   };
   return {
