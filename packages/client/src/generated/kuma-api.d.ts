@@ -2280,7 +2280,7 @@ export interface components {
                      */
                     writeBurst: number;
                     /**
-                     * @description watch streams one caller may have open at once
+                     * @description watch streams one caller may have open at once, on every replica over one store together
                      * @default 10
                      */
                     maxWatchesPerClient: number;

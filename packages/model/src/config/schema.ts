@@ -163,7 +163,8 @@ const RateLimit = Section({
     10,
     { minimum: 1, maximum: 1000000 },
     {
-      description: "watch streams one caller may have open at once",
+      description:
+        "watch streams one caller may have open at once, on every replica over one store together",
     },
   ),
   exemptGroups: ListSetting(["mesh-system:admin"], {
