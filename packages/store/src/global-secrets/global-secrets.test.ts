@@ -1,56 +1,13 @@
-import { startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ResourceStore } from "../contract.js";
 import {
   ResourceAlreadyExistsError,
   ResourceNotFoundError,
   VersionConflictError,
 } from "../errors.js";
-import { createMemoryStore } from "../memory/store.js";
-import { createRedisStore } from "../redis/store.js";
-import { uniquePrefix } from "../test-support/redis.js";
+import { useStoreBackends } from "../test-support/store-backends.js";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-
-/** A store and a way to open more replicas over the same data. */
-interface Backend {
-  readonly name: string;
-  open(): { store: ResourceStore; peer: () => ResourceStore };
-}
-
-const opened: ResourceStore[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((store) => store.close()));
-});
-
-const backends: Backend[] = [
-  {
-    name: "memory",
-    open: () => {
-      const store = createMemoryStore();
-      return { store, peer: () => store };
-    },
-  },
-  {
-    name: "redis",
-    open: () => {
-      const keyPrefix = uniquePrefix("gs");
-      const make = (): ResourceStore => {
-        const store = createRedisStore({ url: redis.url, keyPrefix });
-        opened.push(store);
-        return store;
-      };
-      const store = make();
-      return { store, peer: make };
-    },
-  },
-];
+const { backends } = useStoreBackends("gs");
 
 describe.each(backends)("global secrets on the $name store", (backend) => {
   it("creates, reads, lists, updates by version and deletes a secret", async () => {

@@ -1,46 +1,13 @@
-import { startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ResourceStore } from "../contract.js";
-import { createMemoryStore } from "../memory/store.js";
-import { createRedisStore } from "../redis/store.js";
-import { uniquePrefix } from "../test-support/redis.js";
+import { describe, expect, it } from "vitest";
+import { useStoreBackends } from "../test-support/store-backends.js";
 import { createMemoryTokenBuckets } from "./memory.js";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-const opened: ResourceStore[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((store) => store.close()));
-});
-
-const backends = [
-  {
-    name: "memory",
-    open: () => {
-      const store = createMemoryStore();
-      return [store, store] as const;
-    },
-  },
-  {
-    name: "redis",
-    open: () => {
-      const keyPrefix = uniquePrefix("rl");
-      const a = createRedisStore({ url: redis.url, keyPrefix });
-      const b = createRedisStore({ url: redis.url, keyPrefix });
-      opened.push(a, b);
-      return [a, b] as const;
-    },
-  },
-];
+const { backends } = useStoreBackends("rl");
 
 describe.each(backends)("token buckets on the $name store", (backend) => {
   it("allows a burst, then refuses with the time until the next token, one budget for every replica", async () => {
-    const [a, b] = backend.open();
+    const { store: a, peer } = backend.open();
+    const b = peer();
     const limits = { perSecond: 1, burst: 3 };
     const takes = [];
     for (let i = 0; i < 3; i++)

@@ -1,61 +1,17 @@
-import {
-  startRedisCluster,
-  startRedisServer,
-  type RedisCluster,
-  type RedisServer,
-} from "@kuma-ts/redis-harness";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ResourceStore } from "../contract.js";
-import { createMemoryStore } from "../memory/store.js";
-import type { RedisStoreOptions } from "../redis/options.js";
+import { describe, expect, it } from "vitest";
 import { createRedisStore } from "../redis/store.js";
 import { scanKeys, uniquePrefix } from "../test-support/redis.js";
+import { useStoreBackends } from "../test-support/store-backends.js";
 import { createMemorySlotLeases } from "./memory-leases.js";
 
-let redis: RedisServer;
-let cluster: RedisCluster;
-beforeAll(async () => {
-  [redis, cluster] = await Promise.all([startRedisServer(), startRedisCluster({ masters: 3 })]);
-}, 60_000);
-afterAll(async () => {
-  await Promise.all([redis?.stop(), cluster?.stop()]);
-});
-const opened: ResourceStore[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((store) => store.close()));
-});
+const { backends, redis } = useStoreBackends("slots");
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Two stores over one backend (two replicas): the memory engine shares the object itself. */
-const redisPair = (options: () => RedisStoreOptions) => () => {
-  const keyPrefix = uniquePrefix("slots");
-  const a = createRedisStore({ ...options(), keyPrefix });
-  const b = createRedisStore({ ...options(), keyPrefix });
-  opened.push(a, b);
-  return [a, b] as const;
-};
-const backends = [
-  {
-    name: "memory",
-    open: () => {
-      const store = createMemoryStore();
-      return [store, store] as const;
-    },
-  },
-  { name: "Redis standalone", open: redisPair(() => ({ url: redis.url })) },
-  {
-    name: "Redis Cluster",
-    open: redisPair(() => ({
-      mode: "cluster",
-      nodes: cluster.nodes.map((node) => `${node.host}:${node.port}`),
-    })),
-  },
-];
-
 describe.each(backends)("slot leases on the $name store", (backend) => {
   it("hand out at most max slots per key, to every replica together; a release frees one", async () => {
-    const [a, b] = backend.open();
+    const { store: a, peer } = backend.open();
+    const b = peer();
     const leases = [a.slotLeases, b.slotLeases];
     expect(await leases[0]!.acquire("watch:user:alice", "h1", 2, 30_000)).toBe(true);
     expect(await leases[1]!.acquire("watch:user:alice", "h2", 2, 30_000)).toBe(true);
@@ -71,7 +27,8 @@ describe.each(backends)("slot leases on the $name store", (backend) => {
   });
 
   it("let an unrenewed lease expire after its ttl, and keep a renewed one", async () => {
-    const [a, b] = backend.open();
+    const { store: a, peer } = backend.open();
+    const b = peer();
     const ttl = 1000;
     expect(await a.slotLeases.acquire("k", "kept", 2, ttl)).toBe(true);
     expect(await a.slotLeases.acquire("k", "dropped", 2, ttl)).toBe(true);
@@ -94,7 +51,8 @@ describe.each(backends)("slot leases on the $name store", (backend) => {
   }, 30_000);
 
   it("never hand out more than max slots to concurrent acquires from two replicas", async () => {
-    const [a, b] = backend.open();
+    const { store: a, peer } = backend.open();
+    const b = peer();
     const attempts = Array.from({ length: 40 }, (_, i) =>
       (i % 2 ? a : b).slotLeases.acquire("race", `h${i}`, 3, 30_000),
     );
@@ -106,19 +64,22 @@ describe.each(backends)("slot leases on the $name store", (backend) => {
 describe("slot leases on Redis", () => {
   it("keep one sorted set per key that expires with its last lease", async () => {
     const keyPrefix = uniquePrefix("slots");
-    const store = createRedisStore({ url: redis.url, keyPrefix });
-    opened.push(store);
-    await store.slotLeases.acquire("watch:ip:203.0.113.7", "h1", 2, 800);
-    const node = [{ host: "127.0.0.1", port: Number(new URL(redis.url).port) }];
-    expect(await scanKeys(node, `${keyPrefix}:*`)).toEqual([
-      `${keyPrefix}:slots:watch:ip:203.0.113.7`,
-    ]);
-    let left = 1;
-    for (let i = 0; i < 50 && left > 0; i++) {
-      await sleep(100);
-      left = (await scanKeys(node, `${keyPrefix}:*`)).length;
+    const store = createRedisStore({ url: redis().url, keyPrefix });
+    try {
+      await store.slotLeases.acquire("watch:ip:203.0.113.7", "h1", 2, 800);
+      const node = [{ host: "127.0.0.1", port: Number(new URL(redis().url).port) }];
+      expect(await scanKeys(node, `${keyPrefix}:*`)).toEqual([
+        `${keyPrefix}:slots:watch:ip:203.0.113.7`,
+      ]);
+      let left = 1;
+      for (let i = 0; i < 50 && left > 0; i++) {
+        await sleep(100);
+        left = (await scanKeys(node, `${keyPrefix}:*`)).length;
+      }
+      expect(left).toBe(0);
+    } finally {
+      await store.close();
     }
-    expect(left).toBe(0);
   }, 15_000);
 });
 
