@@ -6,7 +6,7 @@ import { startServer } from "./server/start-server.js";
 import { startApi, testConfig, type TestApi } from "./test-support/api.js";
 import { bearer, REMOTE } from "./test-support/auth.js";
 import { openEventStream, type EventStream } from "./test-support/event-stream.js";
-import { redisBackend, storeBackends } from "./test-support/store-backends.js";
+import { redisBackend, redisClusterBackend, storeBackends } from "./test-support/store-backends.js";
 
 const LIMITED = {
   KUMA_API_SERVER_RATE_LIMIT_ENABLED: "true",
@@ -15,6 +15,15 @@ const LIMITED = {
   KUMA_API_SERVER_RATE_LIMIT_WRITES_PER_SECOND: "1",
   KUMA_API_SERVER_RATE_LIMIT_WRITE_BURST: "2",
 };
+
+// Replicas share limits only over Redis: their cases run on a standalone server and on a Cluster.
+const shared = [redisBackend(), redisClusterBackend()];
+beforeAll(async () => {
+  await Promise.all(shared.map((backend) => backend.start()));
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(shared.map((backend) => backend.stop()));
+});
 
 describe.each(storeBackends())("rate limits on the $name store", (backend) => {
   beforeAll(() => backend.start());
@@ -63,10 +72,7 @@ describe.each(storeBackends())("rate limits on the $name store", (backend) => {
   });
 });
 
-describe("rate limits across replicas on one Redis", () => {
-  const backend = redisBackend();
-  beforeAll(() => backend.start());
-  afterAll(() => backend.stop());
+describe.each(shared)("rate limits across replicas on one $name store", (backend) => {
   const streams: EventStream[] = [];
   afterEach(() => {
     for (const stream of streams.splice(0)) stream.close();
@@ -183,11 +189,7 @@ describe("rate limits while the store fails", () => {
   });
 });
 
-describe("the leases of open watches", () => {
-  const backend = redisBackend();
-  beforeAll(() => backend.start());
-  afterAll(() => backend.stop());
-
+describe.each(shared)("the leases of open watches on the $name store", (backend) => {
   it("are renewed while the watch is open, and freed at once when it ends", async () => {
     const store = backend.createStore();
     const peer = backend.peerOf(store);

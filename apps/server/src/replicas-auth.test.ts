@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApi, type TestApi } from "./test-support/api.js";
 import { bearer, within } from "./test-support/auth.js";
-import { redisBackend } from "./test-support/store-backends.js";
+import { redisBackend, redisClusterBackend } from "./test-support/store-backends.js";
 
-describe("user tokens across replicas on one Redis", () => {
-  const backend = redisBackend();
+describe.each([redisBackend(), redisClusterBackend()])("user tokens across replicas on one $name store", (backend) => {
   let replicas: TestApi[] = [];
   beforeAll(async () => {
     await backend.start();
@@ -12,7 +11,7 @@ describe("user tokens across replicas on one Redis", () => {
     const stores = [first, backend.peerOf(first), backend.peerOf(first), backend.peerOf(first)];
     // Started at once: every one of them tries to create the signing key and the admin token.
     replicas = await Promise.all(stores.map((store) => startApi(backend, { store })));
-  });
+  }, 60_000);
   afterAll(async () => {
     await Promise.all(replicas.map(async (api) => {
       await api.close();

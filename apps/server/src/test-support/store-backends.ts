@@ -1,14 +1,20 @@
 /**
  * The stores every black-box suite runs against: the memory engine and a
  * real redis-server started by @kuma-ts/redis-harness for the test file
- * (each store on a key prefix of its own, so tests never see each other).
+ * (each store on a key prefix of its own, so tests never see each other);
+ * and a real Redis Cluster, for the suites of what replicas share (tokens, rate limits).
  */
-import { startRedisServer, type RedisServer } from "@kuma-ts/redis-harness";
-import { createMemoryStore, createRedisStore, type ResourceStore } from "@kuma-ts/store";
+import { startRedisCluster, startRedisServer } from "@kuma-ts/redis-harness";
+import {
+  createMemoryStore,
+  createRedisStore,
+  type RedisStoreOptions,
+  type ResourceStore,
+} from "@kuma-ts/store";
 
 /** One kind of store, for `describe.each`. */
 export interface StoreBackend {
-  readonly name: "memory" | "redis";
+  readonly name: "memory" | "redis" | "redis-cluster";
   /** Starts what the backend needs (call in beforeAll). */
   start(): Promise<void>;
   /** Stops it (call in afterAll). */
@@ -36,32 +42,67 @@ export function memoryBackend(): StoreBackend {
 let prefixes = 0;
 const uniquePrefix = (): string => `server-test-${process.pid}-${++prefixes}`;
 
-/** A real redis-server, one per test file. */
-export function redisBackend(): StoreBackend {
-  let redis: RedisServer | undefined;
-  const prefixOf = new WeakMap<ResourceStore, string>();
-  const url = (): string => {
-    if (!redis) throw new Error("the Redis backend is not started: call start() in beforeAll");
-    return redis.url;
+/** A backend over Redis servers started for the test file by `start`. */
+function redisEngine<T extends { stop(): Promise<void> }>(
+  name: StoreBackend["name"],
+  start: () => Promise<T>,
+  connection: (started: T) => { options: RedisStoreOptions; env: Record<string, string> },
+): StoreBackend {
+  let started: T | undefined;
+  const reach = () => {
+    if (!started) throw new Error(`the ${name} backend is not started: call start() in beforeAll`);
+    return connection(started);
   };
+  const prefixOf = new WeakMap<ResourceStore, string>();
   const open = (keyPrefix: string, options: { watchHistory?: number } = {}): ResourceStore => {
-    const store = createRedisStore({ url: url(), keyPrefix, ...options });
+    const store = createRedisStore({ ...reach().options, keyPrefix, ...options });
     prefixOf.set(store, keyPrefix);
     return store;
   };
   return {
-    name: "redis",
+    name,
     start: async () => {
-      redis ??= await startRedisServer();
+      started ??= await start();
     },
     stop: async () => {
-      await redis?.stop();
-      redis = undefined;
+      await started?.stop();
+      started = undefined;
     },
     createStore: (options) => open(uniquePrefix(), options),
     peerOf: (store) => open(prefixOf.get(store) ?? uniquePrefix()),
-    env: () => ({ KUMA_STORE_TYPE: "redis", KUMA_STORE_REDIS_URL: url(), KUMA_STORE_REDIS_KEY_PREFIX: uniquePrefix() }),
+    env: () => ({
+      KUMA_STORE_TYPE: "redis",
+      ...reach().env,
+      KUMA_STORE_REDIS_KEY_PREFIX: uniquePrefix(),
+    }),
   };
+}
+
+/** A real redis-server, one per test file. */
+export function redisBackend(): StoreBackend {
+  return redisEngine(
+    "redis",
+    () => startRedisServer(),
+    (redis) => ({
+      options: { url: redis.url },
+      env: { KUMA_STORE_REDIS_URL: redis.url },
+    }),
+  );
+}
+
+/** A real 3-master Redis Cluster, one per test file (starting one takes seconds: give beforeAll 60 s). */
+export function redisClusterBackend(): StoreBackend {
+  return redisEngine(
+    "redis-cluster",
+    () => startRedisCluster({ masters: 3 }),
+    (cluster) => {
+      const nodes = cluster.nodes.map((node) => `${node.host}:${node.port}`);
+      return {
+        options: { mode: "cluster", nodes },
+        env: { KUMA_STORE_REDIS_MODE: "cluster", KUMA_STORE_REDIS_NODES: nodes.join(",") },
+      };
+    },
+  );
 }
 
 /** Every backend, fresh for one test file. */
