@@ -42,6 +42,7 @@ export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): L
     };
     void (async () => {
       let since: string | undefined;
+      const readAt = Date.now();
       try {
         since = await options.resumeToken();
       } catch {
@@ -50,7 +51,13 @@ export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): L
       if (since === undefined || cancelled) return;
       await source.refresh();
       if (cancelled) return;
-      stop = live.watchPage({ target: target.target, since, sourceKeys: [source.key], onEvent });
+      stop = live.watchPage({
+        target: target.target,
+        since,
+        readAt,
+        sourceKeys: () => [source.key],
+        onEvent,
+      });
     })();
     return () => {
       cancelled = true;

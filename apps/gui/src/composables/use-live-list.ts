@@ -70,7 +70,8 @@ export function useLiveList<T>(
     return live.watchPage({
       target: target.target,
       since: source.state.resumeToken,
-      sourceKeys: [source.key],
+      readAt: source.state.readAt ?? Date.now(),
+      sourceKeys: () => [source.key],
       onEvent,
     });
   });

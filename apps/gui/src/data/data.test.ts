@@ -5,7 +5,12 @@ import { FeedRefused, type ChangeEvent, type ChangeFeed } from "./change-feed.js
 import { createConnection } from "./connection.js";
 import { createLimiter } from "./limiter.js";
 import { applyChange, freshRows, mergePolledPage } from "./live-rows.js";
-import { createLiveUpdates, type Visibility } from "./live-updates.js";
+import {
+  createLiveUpdates,
+  RECENT_EVENTS_MS,
+  type PageWatch,
+  type Visibility,
+} from "./live-updates.js";
 import { createSource, type Fetched } from "./source.js";
 import { createSources } from "./sources.js";
 
@@ -60,6 +65,20 @@ describe("a source", () => {
     await source.refresh();
     expect(source.state).toMatchObject({ data: 1, error: { kind: "unreachable", status: 0 } });
     expect(outcomes).toEqual([undefined, "unreachable"]);
+  });
+
+  it("keeps a list's resume token with the time its read was sent, not answered", async () => {
+    let clock = 100;
+    const source = createSource(
+      "k",
+      async () => {
+        clock += 50; // the answer takes 50 ms
+        return { changed: true, data: [], resumeToken: `token-${clock}` };
+      },
+      { limiter: createLimiter(), now: () => clock },
+    );
+    await source.refresh();
+    expect(source.state).toMatchObject({ resumeToken: "token-150", readAt: 100, updatedAt: 150 });
   });
 
   it("shares one request between refreshes that overlap", async () => {
@@ -205,7 +224,8 @@ describe("live updates", () => {
     const stop = live.watchPage({
       target: { kind: "meshes" },
       since: "t1",
-      sourceKeys: ["/list"],
+      readAt: 0,
+      sourceKeys: () => ["/list"],
       onEvent: () => undefined,
     });
     await vi.advanceTimersByTimeAsync(0);
@@ -230,7 +250,8 @@ describe("live updates", () => {
     const stop = live.watchPage({
       target: { kind: "meshes" },
       since: undefined,
-      sourceKeys: ["/list"],
+      readAt: 0,
+      sourceKeys: () => ["/list"],
       onEvent: () => undefined,
     });
     await vi.advanceTimersByTimeAsync(0);
@@ -256,7 +277,8 @@ describe("live updates", () => {
     const stop = live.watchPage({
       target: { kind: "meshes" },
       since: "token-1",
-      sourceKeys: ["/list"],
+      readAt: 0,
+      sourceKeys: () => ["/list"],
       onEvent: () => undefined,
     });
     await vi.advanceTimersByTimeAsync(12_000);
@@ -282,7 +304,8 @@ describe("live updates", () => {
     const stop = live.watchPage({
       target: { kind: "meshes" },
       since: "token-7",
-      sourceKeys: ["/list"],
+      readAt: 0,
+      sourceKeys: () => ["/list"],
       onEvent: (e) => events.push(e),
     });
     await vi.advanceTimersByTimeAsync(10_000);
@@ -292,6 +315,120 @@ describe("live updates", () => {
     expect(reads()).toBe(0);
     stop();
     release();
+    live.stop();
+  });
+
+  /** A feed whose streams the test drives: each open stream takes the events pushed while it is open. */
+  const drivenFeed = () => {
+    const opened: { since: string | undefined; signal: AbortSignal }[] = [];
+    let push: (event: ChangeEvent) => void = () => undefined;
+    const feed: ChangeFeed = {
+      async *watch(_target, since, signal, onOpen) {
+        opened.push({ since, signal });
+        onOpen?.();
+        const queue: ChangeEvent[] = [];
+        let wake: () => void = () => undefined;
+        push = (event) => {
+          queue.push(event);
+          wake();
+        };
+        signal.addEventListener("abort", () => wake());
+        while (!signal.aborted) {
+          const event = queue.shift();
+          if (event) yield event;
+          else await new Promise<void>((resolve) => (wake = resolve));
+        }
+      },
+    };
+    return { feed, opened, push: (event: ChangeEvent) => push(event) };
+  };
+  const updated = (name: string): ChangeEvent => ({
+    kind: "updated",
+    type: "Mesh",
+    name,
+    version: "2",
+    resource: { name },
+  });
+  const view = (since: string, readAt: number, keys: () => readonly string[] = () => []) => {
+    const events: ChangeEvent[] = [];
+    const watch: PageWatch = {
+      target: { kind: "meshes" },
+      since,
+      readAt,
+      sourceKeys: keys,
+      onEvent: (event) => events.push(event),
+    };
+    return { watch, events };
+  };
+
+  it("shares one stream between the views of one target: opened from the first view's token, closed with the last", async () => {
+    const { feed, opened, push } = drivenFeed();
+    const { live } = setup(feed);
+    const selector = view("token-1", Date.now());
+    const stopSelector = live.watchPage(selector.watch);
+    await vi.advanceTimersByTimeAsync(0);
+    const overview = view("token-2", Date.now());
+    const stopOverview = live.watchPage(overview.watch);
+    push(updated("a"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(opened.map((stream) => stream.since)).toEqual(["token-1"]);
+    expect(selector.events.map((e) => e.kind === "updated" && e.name)).toEqual(["a"]);
+    expect(overview.events.map((e) => e.kind === "updated" && e.name)).toEqual(["a"]);
+    stopSelector();
+    expect(opened[0]!.signal.aborted).toBe(false);
+    push(updated("b"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(overview.events).toHaveLength(2);
+    expect(selector.events).toHaveLength(1);
+    stopOverview();
+    expect(opened[0]!.signal.aborted).toBe(true);
+    // A new view opens a new stream, from its own token.
+    const stop = live.watchPage(view("token-3", Date.now()).watch);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(opened.map((stream) => stream.since)).toEqual(["token-1", "token-3"]);
+    stop();
+    live.stop();
+  });
+
+  it("hands a joining view what the stream brought since its read was sent, and a reset when that is no longer kept", async () => {
+    const { feed, push } = drivenFeed();
+    const { live } = setup(feed);
+    const stopFirst = live.watchPage(view("token-1", Date.now()).watch);
+    await vi.advanceTimersByTimeAsync(0);
+    push(updated("before"));
+    await vi.advanceTimersByTimeAsync(1000);
+    const readAt = Date.now(); // the joining view's list is read now, and answered after this change:
+    push(updated("after"));
+    await vi.advanceTimersByTimeAsync(1000);
+    const joining = view("token-2", readAt);
+    const stopJoining = live.watchPage(joining.watch);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(joining.events.map((e) => e.kind === "updated" && e.name)).toEqual(["after"]);
+
+    await vi.advanceTimersByTimeAsync(RECENT_EVENTS_MS);
+    push(updated("later")); // "before" and "after" are forgotten now
+    await vi.advanceTimersByTimeAsync(0);
+    const late = view("token-3", readAt);
+    const stopLate = live.watchPage(late.watch);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(late.events.map((e) => e.kind)).toEqual(["reset"]);
+    stopFirst();
+    stopJoining();
+    stopLate();
+    live.stop();
+  });
+
+  it("leaves alone, while the stream is open, the sources its views name at the time of each poll", async () => {
+    const { feed } = drivenFeed();
+    const { live, reads } = setup(feed);
+    let keys: string[] = ["/list"];
+    const stop = live.watchPage(view("token-1", Date.now(), () => keys).watch);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(reads()).toBe(0);
+    keys = [];
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(reads()).toBe(1);
+    stop();
     live.stop();
   });
 });

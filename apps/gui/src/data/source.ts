@@ -37,6 +37,8 @@ export interface SourceState<T> {
   updatedAt: number | undefined;
   etag: string | undefined;
   resumeToken: string | undefined;
+  /** When the read that `resumeToken` came from was sent, in ms since the epoch. */
+  readAt: number | undefined;
 }
 
 export interface Source<T> {
@@ -72,12 +74,13 @@ export function createSource<T>(
     updatedAt: undefined,
     etag: undefined,
     resumeToken: undefined,
+    readAt: undefined,
   });
   let hash: string | undefined;
   let inFlight: Promise<void> | undefined;
   let subscribers = 0;
 
-  const settle = (fetched: Fetched<T>): void => {
+  const settle = (fetched: Fetched<T>, sentAt: number): void => {
     if (fetched.changed) {
       const nextHash = fetched.etag === undefined ? contentHash(fetched.data) : undefined;
       const same =
@@ -85,7 +88,10 @@ export function createSource<T>(
       if (!same) state.data = fetched.data;
       hash = nextHash;
       state.etag = fetched.etag;
-      if (fetched.resumeToken !== undefined) state.resumeToken = fetched.resumeToken;
+      if (fetched.resumeToken !== undefined) {
+        state.resumeToken = fetched.resumeToken;
+        state.readAt = sentAt;
+      }
     }
     if (state.error !== undefined) state.error = undefined;
     state.updatedAt = now();
@@ -95,11 +101,12 @@ export function createSource<T>(
     inFlight ??= (async () => {
       state.loading = true;
       try {
-        settle(
-          await options.limiter.run(() =>
-            fetcher(state.data === undefined ? undefined : state.etag),
-          ),
-        );
+        let sentAt = now();
+        const fetched = await options.limiter.run(() => {
+          sentAt = now();
+          return fetcher(state.data === undefined ? undefined : state.etag);
+        });
+        settle(fetched, sentAt);
         options.onOutcome?.(undefined);
       } catch (error) {
         state.error = toGuiError(error);
