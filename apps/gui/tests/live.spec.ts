@@ -9,7 +9,14 @@ import { DataplaneInsightType, TrafficRouteType, type TrafficRoute } from "@kuma
 import type { Page } from "@playwright/test";
 import { useControlPlane } from "./harness/control-plane-per-file.js";
 import { mesh, offlineDataplane, onlineDataplane, seed } from "./harness/fixtures.js";
-import { expect, isWatchRequest, test } from "./harness/test.js";
+import {
+  expect,
+  isWatchRequest,
+  openWatches,
+  test,
+  type ApiLog,
+  type ApiRequest,
+} from "./harness/test.js";
 
 const route = (name: string, weight = 100): TrafficRoute => ({
   type: "TrafficRoute",
@@ -53,9 +60,16 @@ async function refuseWatches(page: Page): Promise<void> {
   });
 }
 
-/** Waits until the page's watch is open (the header says `push`). */
-async function feedOpen(page: Page): Promise<void> {
+/** The watches of the mesh `default` (the selector's `/meshes?watch=true` aside). */
+function meshWatches(apiLog: ApiLog): ApiRequest[] {
+  return apiLog.all.filter((r) => isWatchRequest(r.path) && r.path.startsWith("/meshes/default/"));
+}
+
+/** Waits until the page's watch of the mesh is open (answered; the header says `push`). */
+async function feedOpen(page: Page, apiLog: ApiLog): Promise<void> {
   await expect(page.getByTestId("live-state")).toHaveText("push");
+  await expect.poll(() => meshWatches(apiLog).length).toBeGreaterThan(0);
+  await meshWatches(apiLog).at(-1)!.request.response();
 }
 
 test.describe("with the change feed", () => {
@@ -66,9 +80,10 @@ test.describe("with the change feed", () => {
     await page.goto(gui.url("/meshes/default/traffic-routes"));
     const names = page.locator("tbody tr td:first-child a");
     await expect(names).toHaveText(["route-a", "route-b", "route-c"]);
-    await feedOpen(page);
-    const watches = apiLog.all.filter((r) => isWatchRequest(r.path)).map((r) => r.path);
-    expect(watches).toEqual(["/meshes/default/events?type=TrafficRoute"]);
+    await feedOpen(page, apiLog);
+    expect(meshWatches(apiLog).map((r) => r.path)).toEqual([
+      "/meshes/default/events?type=TrafficRoute",
+    ]);
     const modified = page.getByTestId("row-route-b").getByTestId("modified").locator("time");
     const before = await modified.getAttribute("datetime");
     apiLog.clear();
@@ -92,8 +107,8 @@ test.describe("with the change feed", () => {
     await routes.put(route("route-live"));
     await page.goto(gui.url("/meshes/default/traffic-routes/route-live"));
     await expect(page.getByTestId("policy-overview")).toBeVisible();
-    await feedOpen(page);
-    expect(apiLog.all.filter((r) => isWatchRequest(r.path)).map((r) => r.path)).toEqual([
+    await feedOpen(page, apiLog);
+    expect(meshWatches(apiLog).map((r) => r.path)).toEqual([
       "/meshes/default/events?type=TrafficRoute",
     ]);
     apiLog.clear();
@@ -119,24 +134,12 @@ test.describe("with the change feed", () => {
       apiLog,
     }) => {
       // Watches of the mesh open at once, at most.
-      let open = 0;
-      let mostOpen = 0;
-      const isMeshWatch = (url: string) =>
-        isWatchRequest(new URL(url).pathname.slice(4) + new URL(url).search) &&
-        new URL(url).pathname.startsWith("/api/meshes/default/");
-      page.on("request", (request) => {
-        if (isMeshWatch(request.url())) mostOpen = Math.max(mostOpen, ++open);
-      });
-      const ended = (request: { url(): string }) => {
-        if (isMeshWatch(request.url())) open--;
-      };
-      page.on("requestfinished", ended);
-      page.on("requestfailed", ended);
+      const meshWatchesOpen = openWatches(page, (path) => path.startsWith("/meshes/default/"));
 
       await page.goto(gui.url("/meshes/default/dataplanes/web-1"));
       await expect(page.getByTestId("status-sentence")).toContainText("Online");
-      await feedOpen(page);
-      const watches = () => apiLog.all.filter((r) => isWatchRequest(r.path));
+      await feedOpen(page, apiLog);
+      const watches = () => meshWatches(apiLog);
       // From the token of a one-item list read just before (an item GET has none): no snapshot.
       expect(watches().map((r) => r.path)).toEqual([
         "/meshes/default/dataplanes+insights?watch=true",
@@ -177,7 +180,7 @@ test.describe("with the change feed", () => {
       ).toBe(true);
       // No reload of the document, never two watches of the mesh at once.
       expect(await page.evaluate(() => performance.getEntriesByType("navigation").length)).toBe(1);
-      expect(mostOpen).toBe(1);
+      expect(meshWatchesOpen.most()).toBe(1);
     });
   });
 });

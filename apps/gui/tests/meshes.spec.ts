@@ -1,7 +1,8 @@
 /** P2, the meshes page: paging by the API, in the URL, with the keyboard. */
+import { MeshType } from "@kuma-ts/model";
 import { useControlPlane } from "./harness/control-plane-per-file.js";
 import { mesh, seed } from "./harness/fixtures.js";
-import { expect, test } from "./harness/test.js";
+import { expect, isWatchRequest, test } from "./harness/test.js";
 
 const gui = useControlPlane({}, async ({ client }) => {
   await seed(
@@ -70,4 +71,25 @@ test("paging works with the keyboard alone: Tab to Next, Enter; then Previous an
   // The size chooser too.
   await page.getByTestId("page-size").selectOption("25");
   await expect(page.locator(rows)).toHaveCount(25);
+});
+
+test("the page and the mesh selector share one watch; a mesh changed through the API updates its row within 2 s, with no list request", async ({
+  page,
+  apiLog,
+}) => {
+  await page.goto(gui.url("/meshes"));
+  const row = page.getByTestId("row-mesh-03");
+  await expect(row).toContainText("off");
+  await expect(page.getByTestId("live-state")).toHaveText("push");
+  await apiLog.settled();
+  expect(apiLog.all.filter((r) => isWatchRequest(r.path)).map((r) => r.path)).toEqual([
+    "/meshes?watch=true",
+  ]);
+  apiLog.clear();
+  await gui.cp.client
+    .resources(MeshType)
+    .put(mesh("mesh-03", { mtls: { enabled: true, ca: { builtin: {} } } }));
+  await expect(row.locator("td").nth(1)).toHaveText("on (builtin CA)", { timeout: 2000 });
+  expect(apiLog.all.map((r) => r.path).filter((path) => path.startsWith("/meshes?"))).toEqual([]);
+  await gui.cp.client.resources(MeshType).put(mesh("mesh-03"));
 });

@@ -7,7 +7,7 @@ import {
   onlineDataplane,
   seed,
 } from "./harness/fixtures.js";
-import { expect, test } from "./harness/test.js";
+import { expect, isWatchRequest, test } from "./harness/test.js";
 
 const gui = useControlPlane({}, async ({ client }) => {
   await seed(
@@ -52,12 +52,17 @@ test("reads lists only: 1 + 7 requests per mesh, never a dataplane's item", asyn
 }) => {
   await page.goto(gui.url("/"));
   await expect(page.getByTestId("mesh-row-alpha").getByTestId("online-total")).toHaveText("1 / 2");
-  await page.waitForLoadState("networkidle");
+  await apiLog.settled();
   const paths = apiLog.all.map((r) => r.path);
   expect(paths.filter((p) => /dataplanes\+insights\/[^?]/.test(p))).toEqual([]);
-  // The budget counts every count request too (they are the page's: 6 per mesh), the shell's index and selector aside.
+  // The budget counts every count request too (they are the page's: 6 per mesh), the shell's
+  // index and selector and the live updates' watch aside.
   const page1 = apiLog.all.filter(
-    (r) => r.path !== "/" && r.path !== "/config" && !r.path.startsWith("/meshes?size=100"),
+    (r) =>
+      r.path !== "/" &&
+      r.path !== "/config" &&
+      !r.path.startsWith("/meshes?size=100") &&
+      !isWatchRequest(r.path),
   );
   const sidebar = 7; // the selected mesh's badges
   expect(page1.length).toBeLessThanOrEqual(1 + 7 * 2 + sidebar);

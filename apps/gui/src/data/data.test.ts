@@ -4,7 +4,7 @@ import { toGuiError } from "../api/gui-error.js";
 import { FeedRefused, type ChangeEvent, type ChangeFeed } from "./change-feed.js";
 import { createConnection } from "./connection.js";
 import { createLimiter } from "./limiter.js";
-import { applyChange, freshRows, mergePolledPage } from "./live-rows.js";
+import { applyChange, applyToCollection, freshRows, mergePolledPage } from "./live-rows.js";
 import {
   createLiveUpdates,
   RECENT_EVENTS_MS,
@@ -150,6 +150,30 @@ describe("live rows", () => {
     expect(applyChange(page, event("created", "z"), middle, toItem).pending).toBe(0); // sorts after the page
     expect(applyChange(page, event("created", "z"), { isLastPage: true }, toItem).pending).toBe(1);
     expect(applyChange(page, event("deleted", "a"), middle, toItem).pending).toBe(1); // the page shifts
+  });
+
+  it("apply a feed's events to a whole collection: created in name order, updated in place, deleted gone", () => {
+    const items = [{ name: "b" }, { name: "d" }];
+    const toItem = (resource: unknown) => resource as { name: string; v?: number };
+    const apply = (event: ChangeEvent) =>
+      applyToCollection<{ name: string; v?: number }>(items, event, nameOf, toItem);
+    const made = (name: string) => ({ name, v: 9 });
+    const names = (list: readonly { name: string }[]) => list.map(nameOf);
+    expect(
+      names(apply({ kind: "created", type: "T", name: "a", version: "1", resource: made("a") })),
+    ).toEqual(["a", "b", "d"]);
+    expect(
+      names(apply({ kind: "created", type: "T", name: "c", version: "1", resource: made("c") })),
+    ).toEqual(["b", "c", "d"]);
+    expect(
+      names(apply({ kind: "created", type: "T", name: "e", version: "1", resource: made("e") })),
+    ).toEqual(["b", "d", "e"]);
+    expect(
+      apply({ kind: "updated", type: "T", name: "d", version: "2", resource: made("d") }),
+    ).toEqual([{ name: "b" }, { name: "d", v: 9 }]);
+    expect(names(apply({ kind: "deleted", type: "T", name: "b", version: "2" }))).toEqual(["d"]);
+    expect(apply({ kind: "deleted", type: "T", name: "x", version: "2" })).toBe(items);
+    expect(apply({ kind: "reset", reason: "too old" })).toBe(items);
   });
 });
 

@@ -72,3 +72,22 @@ export function applyChange<T>(
 
 /** Byte-wise order of names, as the API sorts them. */
 const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A change applied to a whole collection held in name order (the mesh
+ * selector's meshes, not a page of a table): there is no page to keep
+ * still, so a created item takes its place by name and a deleted one leaves.
+ */
+export function applyToCollection<T>(
+  items: readonly T[],
+  event: ChangeEvent,
+  nameOf: (item: T) => string,
+  toItem: (resource: unknown) => T,
+): readonly T[] {
+  if (event.kind === "reset") return items;
+  const rest = items.filter((item) => nameOf(item) !== event.name);
+  if (event.kind === "deleted") return rest.length === items.length ? items : rest;
+  const at = rest.findIndex((item) => compareNames(event.name, nameOf(item)) < 0);
+  const item = toItem(event.resource);
+  return at === -1 ? [...rest, item] : [...rest.slice(0, at), item, ...rest.slice(at)];
+}

@@ -23,12 +23,41 @@ export interface ApiLog {
    * updates' connections, §6, not reads of the page).
    */
   pageRequests(): ApiRequest[];
+  /**
+   * Waits until no read has been in flight for half a second: the page has
+   * read what it shows. (The open watches never end, so the browser's
+   * `networkidle` never comes.)
+   */
+  settled(): Promise<void>;
 }
 
 /** A watch of the change feed (watch.md §1): `?watch=true` or a mesh's `/events`. */
 export function isWatchRequest(path: string): boolean {
   const url = new URL(path, "http://gui");
   return url.searchParams.get("watch") === "true" || /^\/meshes\/[^/]+\/events$/.test(url.pathname);
+}
+
+/**
+ * Counts the watches of `counted` (an API path as ApiRequest.path has it)
+ * open at once: `most()` is the most there ever were since this call.
+ */
+export function openWatches(page: Page, counted: (path: string) => boolean): { most(): number } {
+  let open = 0;
+  let most = 0;
+  const isCounted = (request: Request): boolean => {
+    const url = new URL(request.url());
+    const path = url.pathname.slice(4) + url.search;
+    return url.pathname.startsWith("/api/") && isWatchRequest(path) && counted(path);
+  };
+  page.on("request", (request) => {
+    if (isCounted(request)) most = Math.max(most, ++open);
+  });
+  const ended = (request: Request): void => {
+    if (isCounted(request)) open--;
+  };
+  page.on("requestfinished", ended);
+  page.on("requestfailed", ended);
+  return { most: () => most };
 }
 
 /** Requests the shell makes on every page (gui.md §7: they do not count against a page's budget). */
@@ -45,17 +74,29 @@ export const test = base.extend<{ apiLog: ApiLog; allowConsoleErrors: boolean }>
   allowConsoleErrors: [false, { option: true }],
   apiLog: async ({ page }, use) => {
     const all: ApiRequest[] = [];
+    const reading = new Set<Request>();
+    let lastEnded = Date.now();
     page.on("request", (request) => {
       const url = new URL(request.url());
       if (url.pathname !== "/api" && !url.pathname.startsWith("/api/")) return;
       const path =
         decodeURIComponent(url.pathname.slice(4) || "/") + decodeURIComponent(url.search);
       all.push({ method: request.method(), path, headers: request.headers(), request });
+      if (!isWatchRequest(path)) reading.add(request);
     });
+    const ended = (request: Request) => {
+      if (reading.delete(request)) lastEnded = Date.now();
+    };
+    page.on("requestfinished", ended);
+    page.on("requestfailed", ended);
     await use({
       all,
       clear: () => all.splice(0),
       pageRequests: () => all.filter((r) => !isShellRequest(r.path) && !isWatchRequest(r.path)),
+      settled: () =>
+        expect
+          .poll(() => reading.size === 0 && Date.now() - lastEnded >= 500, { timeout: 10_000 })
+          .toBe(true),
     });
   },
   page: async ({ page, allowConsoleErrors }, use) => {
@@ -70,8 +111,3 @@ export const test = base.extend<{ apiLog: ApiLog; allowConsoleErrors: boolean }>
 });
 
 export { expect };
-
-/** Waits until the page has shown its data (no skeleton, no request in flight for a moment). */
-export async function settled(page: Page): Promise<void> {
-  await page.waitForLoadState("networkidle");
-}
