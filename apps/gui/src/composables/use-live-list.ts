@@ -25,6 +25,10 @@ export interface LiveListOptions<T> {
   watchTarget(): { target: WatchTarget; type: string } | undefined;
   /** An event's resource (decoded by the client) as a row item. */
   toItem(resource: unknown): T;
+  /** Other sources of the page that the feed's events keep as current as the page wants them (not polled while it is open). */
+  fedKeys?(): readonly string[];
+  /** A row of the page was replaced in place by an event. */
+  onRowUpdated?(name: string): void;
 }
 
 export function useLiveList<T>(
@@ -66,12 +70,14 @@ export function useLiveList<T>(
       if (event.type !== target.type) return;
       const isLastPage = list.data.value?.nextOffset === undefined;
       rows.value = applyChange(rows.value, event, { isLastPage }, options.toItem);
+      if (event.kind !== "deleted" && rows.value.rows.some((row) => row.name === event.name))
+        options.onRowUpdated?.(event.name);
     };
     return live.watchPage({
       target: target.target,
       since: source.state.resumeToken,
       readAt: source.state.readAt ?? Date.now(),
-      sourceKeys: () => [source.key],
+      sourceKeys: () => [source.key, ...(options.fedKeys?.() ?? [])],
       onEvent,
     });
   });

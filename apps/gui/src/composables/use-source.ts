@@ -55,7 +55,8 @@ export function useSource<T>(spec: () => SourceSpec<T> | undefined): UsedSource<
 /** Uses a changing set of sources (one per row of a page): subscribed while listed, read on first use. */
 export function useSources<T>(specs: () => readonly SourceSpec<T>[]): {
   readonly states: ComputedRef<ReadonlyMap<string, SourceState<T>>>;
-  refresh(): Promise<void>;
+  /** Reads the sources again: all of them, or those of `keys`. */
+  refresh(keys?: readonly string[]): Promise<void>;
 } {
   const { sources } = useApp();
   const used = shallowRef(new Map<string, { source: Source<T>; unsubscribe: () => void }>());
@@ -90,8 +91,11 @@ export function useSources<T>(specs: () => readonly SourceSpec<T>[]): {
     states: computed(
       () => new Map([...used.value].map(([key, entry]) => [key, entry.source.state])),
     ),
-    refresh: async () => {
-      await Promise.all([...used.value.values()].map((entry) => entry.source.refresh()));
+    refresh: async (keys) => {
+      const entries = keys
+        ? keys.flatMap((key) => used.value.get(key) ?? [])
+        : [...used.value.values()];
+      await Promise.all(entries.map((entry) => entry.source.refresh()));
     },
   };
 }
