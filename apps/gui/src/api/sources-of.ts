@@ -15,8 +15,9 @@ import {
   type ResourceOf,
   type ResourceType,
 } from "@kuma-ts/model";
-import { dataplaneStatus, type DataplaneStatusKind } from "../model/dataplane-status.js";
+import type { DataplaneStatusKind } from "../model/dataplane-status.js";
 import { tagParams } from "../model/tag-filter.js";
+import { countTally, statusesOf, tallyOf } from "../data/dataplane-tally.js";
 import type { Fetcher } from "../data/source.js";
 
 /** A source to read: its key (the URL) and how to read it. */
@@ -117,14 +118,12 @@ export function countSource(
 ): SourceSpec<number> {
   return {
     key: `/meshes/${enc(mesh)}/${type.path}?size=1`,
-    fetch: async () => ({
-      changed: true,
-      data: (
-        await client
-          .resources(type)
-          .list(...([{ mesh, size: 1 }] as unknown as ListArgs<ResourceType>))
-      ).total,
-    }),
+    fetch: async () => {
+      const page = await client
+        .resources(type)
+        .list(...([{ mesh, size: 1 }] as unknown as ListArgs<ResourceType>));
+      return { changed: true, data: page.total, resumeToken: page.resumeToken };
+    },
   };
 }
 
@@ -202,6 +201,8 @@ export interface DataplaneCounts {
   readonly byStatus: Readonly<Record<DataplaneStatusKind, number>> | undefined;
   /** How many requests it took (one per page of 1,000). */
   readonly pages: number;
+  /** The status of each dataplane, by name (to follow the change feed from); undefined with `byStatus`. */
+  readonly statuses: Readonly<Record<string, DataplaneStatusKind>> | undefined;
 }
 
 /** Pages of 1,000 overviews read to count a mesh's dataplanes by status. */
@@ -217,21 +218,25 @@ export function dataplaneCountsSource(
   return {
     key: `/meshes/${enc(mesh)}/dataplanes+insights?size=${STATUS_PAGE_SIZE}&pages=${MAX_STATUS_PAGES}`,
     fetch: async () => {
-      const byStatus: Record<DataplaneStatusKind, number> = {
-        online: 0,
-        stale: 0,
-        offline: 0,
-        never: 0,
-      };
+      // The first page's token: the changes after it are what the pages read later may have missed.
+      let resumeToken: string | undefined;
+      const overviews: DataplaneOverview[] = [];
       let offset: string | undefined;
       for (let pages = 1; ; pages++) {
         const page = await client.dataplaneOverviews({ mesh, size: STATUS_PAGE_SIZE, offset });
+        resumeToken ??= page.resumeToken;
         const total = page.total;
-        if (total > STATUS_PAGE_SIZE * MAX_STATUS_PAGES)
-          return { changed: true, data: { total, byStatus: undefined, pages } };
-        for (const item of page.items) byStatus[dataplaneStatus(item, now()).kind]++;
+        if (total > STATUS_PAGE_SIZE * MAX_STATUS_PAGES) {
+          const data = { total, byStatus: undefined, pages, statuses: undefined };
+          return { changed: true, data, resumeToken };
+        }
+        overviews.push(...page.items);
         offset = page.nextOffset;
-        if (offset === undefined) return { changed: true, data: { total, byStatus, pages } };
+        if (offset === undefined) {
+          const statuses = statusesOf(overviews, now());
+          const { byStatus } = countTally(tallyOf(statuses));
+          return { changed: true, data: { total, byStatus, pages, statuses }, resumeToken };
+        }
       }
     },
   };

@@ -9,6 +9,7 @@
 import { ref, type Ref } from "vue";
 import { useApp } from "../app-context.js";
 import type { ChangeEvent, WatchTarget } from "../data/change-feed.js";
+import type { Source } from "../data/source.js";
 import { usePageWatch } from "./use-page-watch.js";
 import type { UsedSource } from "./use-source.js";
 
@@ -24,6 +25,18 @@ export interface LiveItem {
   readonly deleted: Ref<boolean>;
 }
 
+/** An event about the item (`type`, `name`) replaces it in place, or marks it deleted; others are left alone. */
+export function applyItemEvent<T>(
+  event: ChangeEvent,
+  item: { readonly type: string; readonly name: string },
+  source: Source<T>,
+  deleted: Ref<boolean>,
+): void {
+  if (event.kind === "reset" || event.type !== item.type || event.name !== item.name) return;
+  deleted.value = event.kind === "deleted";
+  if (event.kind !== "deleted") source.replace(event.resource as T, event.version);
+}
+
 export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): LiveItem {
   const { live } = useApp();
   const deleted = ref(false);
@@ -36,9 +49,7 @@ export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): L
         void source.refresh();
         return;
       }
-      if (event.type !== target.type || event.name !== target.name) return;
-      deleted.value = event.kind === "deleted";
-      if (event.kind !== "deleted") source.replace(event.resource as T, event.version);
+      applyItemEvent(event, target, source, deleted);
     };
     void (async () => {
       let since: string | undefined;

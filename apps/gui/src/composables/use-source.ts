@@ -57,6 +57,8 @@ export function useSources<T>(specs: () => readonly SourceSpec<T>[]): {
   readonly states: ComputedRef<ReadonlyMap<string, SourceState<T>>>;
   /** Reads the sources again: all of them, or those of `keys`. */
   refresh(keys?: readonly string[]): Promise<void>;
+  /** The source of `key`, while it is listed. */
+  sourceOf(key: string): Source<T> | undefined;
 } {
   const { sources } = useApp();
   const used = shallowRef(new Map<string, { source: Source<T>; unsubscribe: () => void }>());
@@ -97,5 +99,6 @@ export function useSources<T>(specs: () => readonly SourceSpec<T>[]): {
         : [...used.value.values()];
       await Promise.all(entries.map((entry) => entry.source.refresh()));
     },
+    sourceOf: (key) => used.value.get(key)?.source,
   };
 }
