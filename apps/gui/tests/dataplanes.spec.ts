@@ -122,15 +122,14 @@ test("no dataplane matching a filter says so, with Clear filter", async ({ page 
   expect(page.url()).not.toContain("tag=");
 });
 
-test("with 1,000 dataplanes and size 50 the first render takes under 1.5 s and exactly 2 API requests", async ({
+// How long the first render takes (p50 < 1.5 s) is measured by `pnpm bench` (gui/first-render), not timed here:
+// a shared machine's load would make a timed test fail for no fault of the page.
+test("with 1,000 dataplanes and size 50 the first render shows 50 rows from exactly 2 API requests", async ({
   page,
   apiLog,
 }) => {
-  const started = Date.now();
   await page.goto(gui.url("/meshes/big/dataplanes?size=50"));
   await expect(page.locator("[data-testid^=row-dp-]")).toHaveCount(50);
-  const elapsed = Date.now() - started;
-  expect(elapsed).toBeLessThan(1500);
   expect(
     apiLog
       .pageRequests()
