@@ -13,7 +13,7 @@ import { alternate, rowOf, type Row } from "../compare.js";
 import { MESH } from "../context.js";
 import { dataplane, dataplanePath } from "../data.js";
 import { getText } from "../http-client.js";
-import { runLoad } from "../load.js";
+import { median, runLoad } from "../load.js";
 import type { ServerProcess } from "../processes.js";
 
 type Store = "memory" | "redis";
@@ -24,15 +24,20 @@ async function adminToken(server: ServerProcess): Promise<string> {
   return Buffer.from(secret.data, "base64").toString("utf8");
 }
 
-/** Alternating throughput (req/s) of two request lists against two servers. */
+/** Alternating throughput (req/s) of two request lists against two servers, with each server's CPU time per answer. */
 async function compare(
   ctx: Parameters<Benchmark["run"]>[0],
   baseline: { server: ServerProcess; requests: Request[] },
   ours: { server: ServerProcess; requests: Request[] },
-): Promise<{ baseline: number[]; ours: number[] }> {
-  const side = (target: { server: ServerProcess; requests: Request[] }) => async () =>
-    (await runLoad(target.server.url, target.requests, ctx.settings.throughput)).requestsPerSecond;
-  return alternate(ctx.settings.rounds, side(baseline), side(ours));
+): Promise<{ samples: { baseline: number[]; ours: number[] }; serverCpuMicros: { baseline: number; ours: number } }> {
+  const cpu = { baseline: [] as number[], ours: [] as number[] };
+  const side = (target: { server: ServerProcess; requests: Request[] }, into: number[]) => async () => {
+    const run = await runLoad(target.server.url, target.requests, ctx.settings.throughput, { serverPid: target.server.pid });
+    if (run.serverCpuMicrosPerAnswer !== undefined) into.push(run.serverCpuMicrosPerAnswer);
+    return run.requestsPerSecond;
+  };
+  const samples = await alternate(ctx.settings.rounds, side(baseline, cpu.baseline), side(ours, cpu.ours));
+  return { samples, serverCpuMicros: { baseline: median(cpu.baseline), ours: median(cpu.ours) } };
 }
 
 function withToken(method: "GET" | "PUT", store: Store): Benchmark {
@@ -53,7 +58,7 @@ function withToken(method: "GET" | "PUT", store: Store): Benchmark {
         ...request,
         headers: { ...request.headers, Authorization: `Bearer ${token}`, "X-Forwarded-For": "203.0.113.10" },
       }));
-      const samples = await compare(ctx, { server, requests: plain }, { server, requests: authenticated });
+      const { samples, serverCpuMicros } = await compare(ctx, { server, requests: plain }, { server, requests: authenticated });
       return rowOf({
         id: this.id,
         operation: `${method} ${method === "PUT" ? "update of " : ""}a dataplane with a user token, ${store} store`,
@@ -62,7 +67,7 @@ function withToken(method: "GET" | "PUT", store: Store): Benchmark {
         target: { op: ">=", value: 0.9 },
         samples,
         thresholds: ctx.settings.thresholds,
-        details: { load: ctx.settings.throughput, tokenAlgorithm: "EdDSA" },
+        details: { load: ctx.settings.throughput, tokenAlgorithm: "EdDSA", serverCpuMicrosPerRequest: serverCpuMicros },
       });
     },
   };
@@ -79,7 +84,7 @@ const rateLimitedGet: Benchmark = {
     });
     // Anonymous and proxied: charged to one bucket by address (the local admin would be exempt).
     const requests: Request[] = [{ method: "GET", path: dataplanePath(MESH.bench, 0), headers: { "X-Forwarded-For": "203.0.113.11" } }];
-    const samples = await compare(ctx, { server: plain, requests }, { server: limited, requests });
+    const { samples, serverCpuMicros } = await compare(ctx, { server: plain, requests }, { server: limited, requests });
     return rowOf({
       id: this.id,
       operation: "GET of a dataplane through the rate limiter (one Lua script per request), redis store",
@@ -87,7 +92,7 @@ const rateLimitedGet: Benchmark = {
       baselineName: "a replica without rate limits",
       samples,
       thresholds: ctx.settings.thresholds,
-      details: { load: ctx.settings.throughput },
+      details: { load: ctx.settings.throughput, serverCpuMicrosPerRequest: serverCpuMicros },
     });
   },
 };
