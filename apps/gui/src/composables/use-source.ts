@@ -20,6 +20,8 @@ export interface UsedSource<T> {
   /** The data, or undefined while there is none. */
   readonly data: ComputedRef<T | undefined>;
   refresh(): Promise<void>;
+  /** Makes sure a read sent from now on completes (`Source.readAfterNow`). */
+  readAfterNow(): Promise<void>;
 }
 
 /** Uses the source `spec()` describes (none while it answers undefined). */
@@ -49,6 +51,7 @@ export function useSource<T>(spec: () => SourceSpec<T> | undefined): UsedSource<
     state,
     data: computed(() => state.value?.data),
     refresh: () => source.value?.refresh() ?? Promise.resolve(),
+    readAfterNow: () => source.value?.readAfterNow() ?? Promise.resolve(),
   };
 }
 
@@ -57,6 +60,8 @@ export function useSources<T>(specs: () => readonly SourceSpec<T>[]): {
   readonly states: ComputedRef<ReadonlyMap<string, SourceState<T>>>;
   /** Reads the sources again: all of them, or those of `keys`. */
   refresh(keys?: readonly string[]): Promise<void>;
+  /** Makes sure a read sent from now on completes (`Source.readAfterNow`): for all of them, or those of `keys`. */
+  readAfterNow(keys?: readonly string[]): Promise<void>;
   /** The source of `key`, while it is listed. */
   sourceOf(key: string): Source<T> | undefined;
 } {
@@ -86,6 +91,16 @@ export function useSources<T>(specs: () => readonly SourceSpec<T>[]): {
     },
     { immediate: true },
   );
+  /** Runs `read` on the sources of `keys` (all of them without), and waits for them all. */
+  const readEach = async (
+    keys: readonly string[] | undefined,
+    read: (source: Source<T>) => Promise<void>,
+  ): Promise<void> => {
+    const entries = keys
+      ? keys.flatMap((key) => used.value.get(key) ?? [])
+      : [...used.value.values()];
+    await Promise.all(entries.map((entry) => read(entry.source)));
+  };
   onScopeDispose(() => {
     for (const entry of used.value.values()) entry.unsubscribe();
   });
@@ -93,12 +108,8 @@ export function useSources<T>(specs: () => readonly SourceSpec<T>[]): {
     states: computed(
       () => new Map([...used.value].map(([key, entry]) => [key, entry.source.state])),
     ),
-    refresh: async (keys) => {
-      const entries = keys
-        ? keys.flatMap((key) => used.value.get(key) ?? [])
-        : [...used.value.values()];
-      await Promise.all(entries.map((entry) => entry.source.refresh()));
-    },
+    refresh: (keys) => readEach(keys, (source) => source.refresh()),
+    readAfterNow: (keys) => readEach(keys, (source) => source.readAfterNow()),
     sourceOf: (key) => used.value.get(key)?.source,
   };
 }

@@ -91,6 +91,99 @@ describe("a source", () => {
   });
 });
 
+describe("a read after now", () => {
+  /** A source whose reads wait to be answered, one by one, with the number of the read. */
+  const heldSource = (limiter = createLimiter()) => {
+    const answers: (() => void)[] = [];
+    const source = createSource(
+      "k",
+      () =>
+        new Promise<Fetched<number>>((resolve) => {
+          const read = answers.length + 1;
+          answers.push(() => resolve({ changed: true, data: read }));
+        }),
+      { limiter },
+    );
+    return { source, answers };
+  };
+
+  it("reads once when no read is on its way", async () => {
+    const { source, answers } = heldSource();
+    const done = source.readAfterNow();
+    expect(answers).toHaveLength(1);
+    answers[0]!();
+    await done;
+    expect(source.state.data).toBe(1);
+    expect(answers).toHaveLength(1);
+  });
+
+  it("reads exactly once more after a read on its way, and resolves with that read", async () => {
+    const { source, answers } = heldSource();
+    void source.refresh();
+    let done = false;
+    const after = source.readAfterNow().then(() => (done = true));
+    await flush();
+    expect(answers).toHaveLength(1); // not beside the read on its way: after it
+    answers[0]!();
+    await flush();
+    expect(source.state.data).toBe(1);
+    expect(done).toBe(false);
+    expect(answers).toHaveLength(2);
+    answers[1]!();
+    await after;
+    expect(source.state.data).toBe(2);
+    await flush();
+    expect(answers).toHaveLength(2);
+  });
+
+  it("makes one more read for several calls during one read", async () => {
+    const { source, answers } = heldSource();
+    void source.refresh();
+    const calls = [source.readAfterNow(), source.readAfterNow(), source.readAfterNow()];
+    answers[0]!();
+    await flush();
+    expect(answers).toHaveLength(2);
+    answers[1]!();
+    await Promise.all(calls);
+    await flush();
+    expect(answers).toHaveLength(2);
+    expect(source.state.data).toBe(2);
+  });
+
+  it("asked during the one more read, reads once more after it", async () => {
+    const { source, answers } = heldSource();
+    void source.refresh();
+    void source.readAfterNow();
+    answers[0]!();
+    await flush();
+    const last = source.readAfterNow();
+    answers[1]!();
+    await flush();
+    expect(answers).toHaveLength(3);
+    answers[2]!();
+    await last;
+    expect(source.state.data).toBe(3);
+  });
+
+  it("shares a read the limiter still holds back: it has not been sent yet", async () => {
+    const limiter = createLimiter(1);
+    let release!: () => void;
+    const busy = limiter.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const { source, answers } = heldSource(limiter);
+    void source.refresh();
+    const after = source.readAfterNow();
+    release();
+    await busy;
+    await flush();
+    expect(answers).toHaveLength(1);
+    answers[0]!();
+    await flush();
+    expect(answers).toHaveLength(1);
+    await after;
+    expect(source.state.data).toBe(1);
+  });
+});
+
 describe("the sources", () => {
   it("are shared by key and forgotten when their last user leaves", () => {
     const sources = createSources({ limiter: createLimiter() });

@@ -5,6 +5,10 @@
  * `refresh()`) or by the change feed (`replace()`); views do not care which.
  * A refresh that finds nothing new (a 304, or a list whose body hashes the
  * same) leaves `data` untouched, so the page's DOM does not change.
+ *
+ * A refresh during a refresh shares it, which suits polling and Refresh. A
+ * change learnt of (an event, a new token) wants more: a read sent after it,
+ * which the shared one may not be — `readAfterNow()`.
  */
 import { shallowReactive } from "vue";
 import { toGuiError, type GuiError } from "../api/gui-error.js";
@@ -46,6 +50,13 @@ export interface Source<T> {
   readonly state: SourceState<T>;
   /** Reads the URL again (one request at a time: a refresh during a refresh shares it). */
   refresh(): Promise<void>;
+  /**
+   * Makes sure a read sent from now on completes (something changed now):
+   * reads now when no request has left; else reads once more after the one
+   * on its way, whose answer may predate the change. The calls made during
+   * one request share that one more read. Resolves when it is done.
+   */
+  readAfterNow(): Promise<void>;
   /** Registers a user of the source; the returned function unregisters it. */
   subscribe(): () => void;
   /** Sets the data from elsewhere (an event of the change feed carries the resource as a GET answers it). */
@@ -78,6 +89,10 @@ export function createSource<T>(
   });
   let hash: string | undefined;
   let inFlight: Promise<void> | undefined;
+  /** The request of `inFlight` has left (the limiter may still be holding it back). */
+  let sent = false;
+  /** The read to follow `inFlight`, once asked for. */
+  let readAfterInFlight: Promise<void> | undefined;
   let subscribers = 0;
 
   const settle = (fetched: Fetched<T>, sentAt: number): void => {
@@ -100,9 +115,11 @@ export function createSource<T>(
   const refresh = (): Promise<void> => {
     inFlight ??= (async () => {
       state.loading = true;
+      sent = false;
       try {
         let sentAt = now();
         const fetched = await options.limiter.run(() => {
+          sent = true;
           sentAt = now();
           return fetcher(state.data === undefined ? undefined : state.etag);
         });
@@ -119,10 +136,20 @@ export function createSource<T>(
     return inFlight;
   };
 
+  const readAfterNow = (): Promise<void> => {
+    if (!inFlight || !sent) return refresh();
+    readAfterInFlight ??= inFlight.then(() => {
+      readAfterInFlight = undefined;
+      return refresh();
+    });
+    return readAfterInFlight;
+  };
+
   return {
     key,
     state,
     refresh,
+    readAfterNow,
     subscribe() {
       subscribers++;
       let subscribed = true;
