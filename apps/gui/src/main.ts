@@ -96,7 +96,8 @@ createApp(App)
     ...auth,
     onChanged: () => {
       configRead = false;
-      for (const source of sources.active()) void source.refresh();
+      // A read on its way carries the old token: read after it.
+      for (const source of sources.active()) void source.readAfterNow();
     },
   })
   .directive("flash", vFlash)

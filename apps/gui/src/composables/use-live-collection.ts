@@ -32,7 +32,7 @@ export function useLiveCollection<T>(
     (target, source) => {
       const onEvent = (event: ChangeEvent): void => {
         if (event.kind === "reset") {
-          void source.refresh();
+          void source.readAfterNow();
           return;
         }
         const items = source.state.data;

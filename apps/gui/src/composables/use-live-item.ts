@@ -46,7 +46,7 @@ export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): L
     let cancelled = false;
     const onEvent = (event: ChangeEvent): void => {
       if (event.kind === "reset") {
-        void source.refresh();
+        void source.readAfterNow();
         return;
       }
       applyItemEvent(event, target, source, deleted);
@@ -60,7 +60,7 @@ export function useLiveItem<T>(item: UsedSource<T>, options: LiveItemOptions): L
         return; // polling keeps the page current
       }
       if (since === undefined || cancelled) return;
-      await source.refresh();
+      await source.readAfterNow(); // sent after the token's read: what came between is in it
       if (cancelled) return;
       stop = live.watchPage({
         target: target.target,

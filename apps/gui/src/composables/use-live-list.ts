@@ -54,17 +54,19 @@ export function useLiveList<T>(
     { immediate: true },
   );
 
-  const refreshPage = async (): Promise<void> => {
-    await list.refresh();
+  /** Shows the page whole once `read` is done. */
+  const showWhole = async (read: () => Promise<void>): Promise<void> => {
+    await read();
     const page = list.data.value;
     if (page) rows.value = freshRows(page.items, options.nameOf);
   };
+  const refreshPage = (): Promise<void> => showWhole(list.refresh);
 
   // One watch per page and target: it starts from the resume token of the page's first read.
   usePageWatch(list, options.watchTarget, (target, source) => {
     const onEvent = (event: ChangeEvent): void => {
       if (event.kind === "reset") {
-        void refreshPage();
+        void showWhole(list.readAfterNow); // what the feed may have missed
         return;
       }
       if (event.type !== target.type) return;

@@ -72,22 +72,6 @@ export function useLiveMesh(name: () => string): LiveMesh {
   const counts = useSources(countSpecs);
   const deleted = ref(false);
 
-  /** Sources of this page that one more read must follow (a change came while one was in flight). */
-  const readAgainAfter = new Set<Source<unknown>>();
-  /** Reads `source` again; a read in flight may have been sent before the change, so after it. */
-  const readAgain = (source: Source<unknown>): void => {
-    if (!source.state.loading) {
-      void source.refresh();
-      return;
-    }
-    if (readAgainAfter.has(source)) return;
-    readAgainAfter.add(source);
-    void source.refresh().finally(() => {
-      readAgainAfter.delete(source);
-      void source.refresh();
-    });
-  };
-
   /*
    * The dataplanes' tally: the last read's, with the events received since
    * it was sent. While a read is in flight, the events are kept to be
@@ -97,7 +81,7 @@ export function useLiveMesh(name: () => string): LiveMesh {
   let sinceSent: ChangeEvent[] | undefined;
   const tallyChanges = ref(0);
   const checkTally = (source: Source<DataplaneCounts>): void => {
-    if (tally && countTally(tally).unknown > 0) readAgain(source as Source<unknown>);
+    if (tally && countTally(tally).unknown > 0) void source.readAfterNow();
   };
   watch(
     () => [tallied.source.value, tallied.state.value?.loading] as const,
@@ -135,13 +119,13 @@ export function useLiveMesh(name: () => string): LiveMesh {
     if (tally) {
       const unknown = event.kind === "created" && !tally.insights.has(event.name);
       if (applyToTally(tally, event, clock())) tallyChanges.value++;
-      if (unknown && event.type === DataplaneType.name) readAgain(source as Source<unknown>);
+      if (unknown && event.type === DataplaneType.name) void source.readAfterNow();
     } else if (
       event.kind !== "updated" &&
       event.kind !== "reset" &&
       event.type === DataplaneType.name
     ) {
-      readAgain(source as Source<unknown>); // too many dataplanes to tally: the total is read again
+      void source.readAfterNow(); // too many dataplanes to tally: the total is read again
     }
   };
 
@@ -155,9 +139,11 @@ export function useLiveMesh(name: () => string): LiveMesh {
     ),
   );
 
-  const refresh = async (): Promise<void> => {
-    await Promise.all([mesh.refresh(), tallied.refresh(), counts.refresh()]);
+  /** Reads everything again: `refresh` (Refresh), or `readAfterNow` (a feed reset: what it may have missed). */
+  const readAll = async (how: "refresh" | "readAfterNow"): Promise<void> => {
+    await Promise.all([mesh[how](), tallied[how](), counts[how]()]);
   };
+  const refresh = (): Promise<void> => readAll("refresh");
 
   /** The sources the stream starts from: the counts' reads (each carries its resume token). */
   const readSources = computed((): Source<unknown>[] | undefined => {
@@ -187,13 +173,13 @@ export function useLiveMesh(name: () => string): LiveMesh {
       );
       deleted.value = false;
       const onEvent = (event: ChangeEvent): void => {
-        if (event.kind === "reset") void refresh();
+        if (event.kind === "reset") void readAll("readAfterNow");
         else if (event.type === MeshType.name) applyItemEvent(event, item, meshItem, deleted);
         else if (event.type === DataplaneType.name || event.type === DataplaneInsightType.name)
           onDataplaneEvent(event, dataplaneSource as Source<DataplaneCounts>);
         else if (event.kind !== "updated") {
           const count = countOf.get(event.type);
-          if (count) readAgain(count);
+          if (count) void count.readAfterNow();
         }
       };
       onCleanup(
