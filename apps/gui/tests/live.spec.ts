@@ -11,6 +11,7 @@ import { useControlPlane } from "./harness/control-plane-per-file.js";
 import { mesh, offlineDataplane, onlineDataplane, seed } from "./harness/fixtures.js";
 import {
   expect,
+  FEED_WAIT_MS,
   isWatchRequest,
   openWatches,
   test,
@@ -44,8 +45,6 @@ const gui = useControlPlane({}, async ({ client }) => {
 /** Poll period (5 s) plus slack. */
 const POLL_WAIT_MS = 7000;
 const QUIET_MS = 15_000;
-/** What the feed promises (§6): a change shows within 2 s. */
-const FEED_WAIT_MS = 2000;
 
 /** Refuses every watch with 503 `Too many watches`: the GUI falls back to polling. */
 async function refuseWatches(page: Page): Promise<void> {

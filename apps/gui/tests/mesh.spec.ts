@@ -18,7 +18,14 @@ import {
   onlineDataplane,
   seed,
 } from "./harness/fixtures.js";
-import { expect, isWatchRequest, openWatches, test, type ApiLog } from "./harness/test.js";
+import {
+  expect,
+  FEED_WAIT_MS,
+  isWatchRequest,
+  openWatches,
+  test,
+  type ApiLog,
+} from "./harness/test.js";
 
 const gui = useControlPlane({}, async ({ client }) => {
   await seed(
@@ -119,8 +126,6 @@ test.describe("a missing mesh", () => {
 });
 
 test.describe("live, through the mesh's events", () => {
-  /** What the feed promises (§6): a change shows within 2 s. */
-  const FEED_WAIT_MS = 2000;
   const dataplaneCard = (page: Page) => page.getByTestId("count-dataplanes").locator(".value");
   const permissionCard = (page: Page) =>
     page.getByTestId("count-traffic-permissions").locator(".value");

@@ -32,6 +32,9 @@ export interface ApiLog {
 }
 
 /** A watch of the change feed (watch.md §1): `?watch=true` or a mesh's `/events`. */
+/** What the change feed promises (gui.md §6): a change shows within 2 s. */
+export const FEED_WAIT_MS = 2000;
+
 export function isWatchRequest(path: string): boolean {
   const url = new URL(path, "http://gui");
   return url.searchParams.get("watch") === "true" || /^\/meshes\/[^/]+\/events$/.test(url.pathname);
