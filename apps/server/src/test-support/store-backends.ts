@@ -23,8 +23,6 @@ export interface StoreBackend {
   createStore(options?: { watchHistory?: number }): ResourceStore;
   /** Another store over the same data (a second replica); the memory engine shares the object itself. */
   peerOf(store: ResourceStore): ResourceStore;
-  /** The environment that makes `kuma-cp run` use a new, empty store of this backend. */
-  env(): Record<string, string>;
 }
 
 /** The memory engine. */
@@ -35,7 +33,6 @@ export function memoryBackend(): StoreBackend {
     stop: async () => {},
     createStore: (options) => createMemoryStore(options),
     peerOf: (store) => store,
-    env: () => ({ KUMA_STORE_TYPE: "memory" }),
   };
 }
 
@@ -46,7 +43,7 @@ const uniquePrefix = (): string => `server-test-${process.pid}-${++prefixes}`;
 function redisEngine<T extends { stop(): Promise<void> }>(
   name: StoreBackend["name"],
   start: () => Promise<T>,
-  connection: (started: T) => { options: RedisStoreOptions; env: Record<string, string> },
+  connection: (started: T) => RedisStoreOptions,
 ): StoreBackend {
   let started: T | undefined;
   const reach = () => {
@@ -55,7 +52,7 @@ function redisEngine<T extends { stop(): Promise<void> }>(
   };
   const prefixOf = new WeakMap<ResourceStore, string>();
   const open = (keyPrefix: string, options: { watchHistory?: number } = {}): ResourceStore => {
-    const store = createRedisStore({ ...reach().options, keyPrefix, ...options });
+    const store = createRedisStore({ ...reach(), keyPrefix, ...options });
     prefixOf.set(store, keyPrefix);
     return store;
   };
@@ -70,11 +67,6 @@ function redisEngine<T extends { stop(): Promise<void> }>(
     },
     createStore: (options) => open(uniquePrefix(), options),
     peerOf: (store) => open(prefixOf.get(store) ?? uniquePrefix()),
-    env: () => ({
-      KUMA_STORE_TYPE: "redis",
-      ...reach().env,
-      KUMA_STORE_REDIS_KEY_PREFIX: uniquePrefix(),
-    }),
   };
 }
 
@@ -83,10 +75,7 @@ export function redisBackend(): StoreBackend {
   return redisEngine(
     "redis",
     () => startRedisServer(),
-    (redis) => ({
-      options: { url: redis.url },
-      env: { KUMA_STORE_REDIS_URL: redis.url },
-    }),
+    (redis) => ({ url: redis.url }),
   );
 }
 
@@ -95,13 +84,10 @@ export function redisClusterBackend(): StoreBackend {
   return redisEngine(
     "redis-cluster",
     () => startRedisCluster({ masters: 3 }),
-    (cluster) => {
-      const nodes = cluster.nodes.map((node) => `${node.host}:${node.port}`);
-      return {
-        options: { mode: "cluster", nodes },
-        env: { KUMA_STORE_REDIS_MODE: "cluster", KUMA_STORE_REDIS_NODES: nodes.join(",") },
-      };
-    },
+    (cluster) => ({
+      mode: "cluster",
+      nodes: cluster.nodes.map((node) => `${node.host}:${node.port}`),
+    }),
   );
 }
 
